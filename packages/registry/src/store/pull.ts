@@ -1,0 +1,63 @@
+// Downloads a version into a local directory, verifying every byte, without ever writing outside it.
+// Files land under temporary names and are renamed into place only after their digest checks out.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { lstat, mkdir, realpath, rename, unlink } from 'node:fs/promises';
+import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { PathEscapeError } from '../errors.ts';
+import { parseArtifactPath } from '../names.ts';
+import type { Manifest } from '../schema.ts';
+import type { StoreContext } from './context.ts';
+import { openFileVerified } from './read.ts';
+
+export interface PullOptions {
+  onProgress?: (p: { path: string; bytes: number; total: number }) => void;
+}
+
+/** Where `path` lands below `dir`, refusing paths (or symlinked parents) that would leave it. */
+export async function safeTarget(dir: string, path: string): Promise<string> {
+  parseArtifactPath(path, dir);
+  const root = await realpath(dir);
+  const target = resolvePath(root, ...path.split('/'));
+  const rel = relative(root, target);
+  if (rel.startsWith('..') || rel === '' || resolvePath(root, rel) !== target)
+    throw new PathEscapeError(path, dir);
+  await mkdir(dirname(target), { recursive: true });
+  // A symlink planted in the directory could redirect the write: the real parent must stay inside.
+  const parent = await realpath(dirname(target));
+  if (parent !== root && !parent.startsWith(root + sep)) throw new PathEscapeError(path, dir);
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing?.isSymbolicLink()) throw new PathEscapeError(path, dir);
+  return target;
+}
+
+export async function pullVersion(
+  ctx: StoreContext,
+  manifest: Manifest,
+  dir: string,
+  options: PullOptions = {},
+): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const entry of manifest.files) {
+    if (entry.url) continue;
+    const target = await safeTarget(dir, entry.path);
+    const tmp = `${target}.partial-${randomBytes(6).toString('hex')}`;
+    let bytes = 0;
+    const source = await openFileVerified(ctx, manifest, entry.path);
+    source.on('data', (c: Buffer) => {
+      bytes += c.length;
+      options.onProgress?.({ path: entry.path, bytes, total: entry.size });
+    });
+    try {
+      await pipeline(source, createWriteStream(tmp, { flags: 'wx' }));
+      await rename(tmp, target);
+    } catch (err) {
+      await unlink(tmp).catch(() => {});
+      throw err;
+    }
+    written.push(entry.path);
+  }
+  return written;
+}
