@@ -1,0 +1,28 @@
+// Kepler power models: weight JSON (read, validate, write), the Go-exact runtime and the ratio model.
+
+export type { DecodeKeplerWeightsOptions, KeplerWeightsCodecOptions } from './codec.ts';
+export {
+  createKeplerWeightsCodec,
+  decodeKeplerWeights,
+  keplerWeightsCodec,
+  resolveKeplerTrainer,
+} from './codec.ts';
+export type { KeplerComponentSpec, KeplerFeatureSpec, KeplerWeightsSpec } from './encode.ts';
+export { encodeKeplerWeights, keplerWeightsToSpec } from './encode.ts';
+export { KEPLER_WEIGHTS_FORMAT, KeplerInputError, KeplerWeightsError } from './errors.ts';
+export type { GoArch } from './go-uint64.ts';
+export { fillNodeComponentsMilliwatts, goFloat64ToUint64 } from './go-uint64.ts';
+export type { KeplerMilliwattOptions, KeplerPredictOptions, KeplerRowInput } from './power-model.ts';
+export { KeplerPowerModel } from './power-model.ts';
+export type { RatioNodePower, RatioShare, RatioSplitOptions, RatioWorkload } from './ratio-model.ts';
+export {
+  KEPLER_RATIO_FALLBACK_METRIC,
+  KEPLER_RATIO_USAGE_METRICS,
+  RatioModelError,
+  ratioMetricFor,
+  splitPowerByRatio,
+} from './ratio-model.ts';
+export type { KeplerPredictorKind } from './trainer.ts';
+export { predictorKindForTrainer, trainerFromModelName } from './trainer.ts';
+export type { KeplerComponentWeights, KeplerNumericalFeature, KeplerWeights } from './weights-schema.ts';
+export { KEPLER_COMPONENTS, parseKeplerWeights, parseKeplerWeightsJson } from './weights-schema.ts';
