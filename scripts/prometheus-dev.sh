@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# A real Prometheus on 127.0.0.1 serving Kepler's recorded metrics, offline: the saved
+# query_range fixtures are converted to OpenMetrics, backfilled into TSDB blocks with
+# promtool, and served by Debian's prometheus (no scraping).
+#
+#   scripts/prometheus-dev.sh up     load the fixtures and start (idempotent), print `export` lines
+#   scripts/prometheus-dev.sh env    print the `export` lines of a running server
+#   scripts/prometheus-dev.sh down   stop the server by pid and remove the state dir
+#
+# Use: eval "$(scripts/prometheus-dev.sh up)". Progress goes to stderr, exports to stdout.
+# MODELSHELF_TEST_PROM_START/END bound the 2023-09 training run (unix seconds);
+# the idle run (December 2023, distinct window) is loaded too, bounded by *_IDLE_START/END.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DIR="${MODELSHELF_PROM_DIR:-/tmp/modelshelf-prometheus}"
+PORT="${MODELSHELF_PROM_PORT:-9091}"
+FIXTURES="$ROOT/fixtures/kepler/kepler-model-server/tests/data/prom_output"
+TRAINING="$FIXTURES/prom_response_2023-09.json"
+IDLE="$FIXTURES/idle.json"
+# Marks a directory as ours, so `down` never deletes a directory it did not create.
+MARKER="$DIR/.modelshelf-prometheus"
+URL="http://127.0.0.1:$PORT"
+
+log() { echo "prometheus-dev [${SECONDS}s]: $*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
+trap 'log "failed: line $LINENO: $BASH_COMMAND (log: $DIR/prometheus.log)"' ERR
+
+ready() { curl -sf -o /dev/null --max-time 2 "$URL/-/ready"; }
+
+running() {
+  local pid
+  pid="$(cat "$DIR/prometheus.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+healthy() { [ -f "$MARKER" ] && [ -f "$DIR/env" ] && running && ready; }
+
+# window FIXTURE_PATH START|END : reads one input's window from the converter's summary.
+window() {
+  node -e '
+    const [summaryPath, file, edge] = process.argv.slice(1);
+    const summary = JSON.parse(require("node:fs").readFileSync(summaryPath, "utf8"));
+    const input = summary.inputs.find((i) => i.file === file);
+    if (!input) throw new Error(`no summary for ${file}`);
+    console.log(edge === "START" ? input.start : input.end);
+  ' "$DIR/summary.json" "$1" "$2"
+}
+
+cmd_up() {
+  if healthy; then
+    log "already up ($URL)"
+    cat "$DIR/env"
+    return
+  fi
+  if [ -e "$DIR" ]; then
+    log "found a stale server dir $DIR; tearing it down first"
+    cmd_down
+  fi
+  command -v prometheus >/dev/null && command -v promtool >/dev/null ||
+    die "prometheus/promtool not found; run scripts/install-deps.sh"
+  [ -x "$ROOT/node_modules/.bin/tsx" ] || die "tsx missing; run pnpm install in $ROOT"
+
+  mkdir -p "$DIR"
+  touch "$MARKER"
+  log "converting Kepler fixtures to OpenMetrics"
+  "$ROOT/node_modules/.bin/tsx" "$ROOT/scripts/prom-fixture-to-openmetrics.ts" \
+    "$DIR/fixtures.om.txt" "$TRAINING" "$IDLE" >"$DIR/summary.json"
+  log "backfilling TSDB blocks with promtool"
+  promtool tsdb create-blocks-from openmetrics "$DIR/fixtures.om.txt" "$DIR/data" >"$DIR/promtool.log" 2>&1
+  rm -f "$DIR/fixtures.om.txt"
+
+  # No scrape targets: the server only serves the backfilled blocks.
+  cat >"$DIR/prometheus.yml" <<'EOF'
+global:
+  scrape_interval: 1h
+EOF
+  log "starting prometheus on $URL"
+  # Retention far beyond the fixtures' age, else their blocks are deleted at start.
+  nohup prometheus --config.file="$DIR/prometheus.yml" --storage.tsdb.path="$DIR/data" \
+    --storage.tsdb.retention.time=100y --web.listen-address="127.0.0.1:$PORT" \
+    </dev/null >"$DIR/prometheus.log" 2>&1 &
+  echo $! >"$DIR/prometheus.pid"
+
+  local deadline=$((SECONDS + 60))
+  until ready; do
+    running || die "prometheus exited; see $DIR/prometheus.log"
+    [ "$SECONDS" -lt "$deadline" ] || die "prometheus not ready after 60 s; see $DIR/prometheus.log"
+    sleep 0.2
+  done
+
+  cat >"$DIR/env" <<EOF
+export MODELSHELF_TEST_PROMETHEUS_URL=$URL
+export MODELSHELF_TEST_PROM_START=$(window "$TRAINING" START)
+export MODELSHELF_TEST_PROM_END=$(window "$TRAINING" END)
+export MODELSHELF_TEST_PROM_IDLE_START=$(window "$IDLE" START)
+export MODELSHELF_TEST_PROM_IDLE_END=$(window "$IDLE" END)
+EOF
+  log "up ($URL)"
+  cat "$DIR/env"
+}
+
+cmd_down() {
+  if [ ! -e "$DIR" ]; then
+    log "nothing to stop ($DIR does not exist)"
+    return
+  fi
+  [ -f "$MARKER" ] || die "$DIR was not created by this script (no $MARKER); remove it yourself"
+  local pid tries=0
+  pid="$(cat "$DIR/prometheus.pid" 2>/dev/null || true)"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 50 ]; do
+      sleep 0.2
+      tries=$((tries + 1))
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$DIR"
+  log "down ($DIR removed)"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  env)
+    healthy || die "no running server in $DIR; run: scripts/prometheus-dev.sh up"
+    cat "$DIR/env"
+    ;;
+  *)
+    echo "usage: $0 up|down|env" >&2
+    exit 2
+    ;;
+esac
