@@ -47,11 +47,14 @@ mount_point() { echo "$DIR/mnt/${1#fuse-}"; }
 
 pid_of() { cat "$DIR/run/$1.pid" 2>/dev/null || true; }
 
-is_running() {
-  local pid
-  pid="$(pid_of "$1")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
-}
+# A pid file may outlive its daemon (machine reused, daemon killed); only trust a pid
+# whose command line names our ceph.conf, so a reused pid is never signalled.
+is_ours() { [ -n "$1" ] && { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF -- "-c $CONF "; }
+
+is_running() { is_ours "$(pid_of "$1")"; }
+
+# /proc/mounts, unlike mountpoint(1), also lists a fuse mount whose daemon died.
+is_mounted() { awk -v m="$1" '$2 == m { found = 1 } END { exit !found }' /proc/mounts; }
 
 # wait_until SECONDS WHAT COMMAND... : polls COMMAND every 0.2 s.
 wait_until() {
@@ -143,7 +146,7 @@ stop_daemons() {
   local name pid pids=()
   for name in "$@"; do
     pid="$(pid_of "$name")"
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    if is_ours "$pid"; then
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid")
     fi
@@ -152,7 +155,7 @@ stop_daemons() {
   local tries=0 alive
   while [ "$tries" -lt 25 ]; do
     alive=()
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    for pid in "${pids[@]}"; do is_ours "$pid" && alive+=("$pid"); done
     [ "${#alive[@]}" -eq 0 ] && return 0
     sleep 0.2
     tries=$((tries + 1))
@@ -165,7 +168,7 @@ mount_fuse() {
   local client="$1" mnt
   mnt="$(mount_point "$client")"
   mkdir -p "$mnt"
-  mountpoint -q "$mnt" || ceph-fuse -c "$CONF" -n "client.$client" "$mnt" >>"$DIR/log/client.$client.out" 2>&1
+  is_mounted "$mnt" || ceph-fuse -c "$CONF" -n "client.$client" "$mnt" >>"$DIR/log/client.$client.out" 2>&1
   wait_until 60 "ceph-fuse mount $mnt" mount_works "$mnt"
 }
 
@@ -236,14 +239,14 @@ cmd_down() {
   local client mnt name
   for client in "${FUSE_CLIENTS[@]}"; do
     mnt="$(mount_point "$client")"
-    if mountpoint -q "$mnt" 2>/dev/null; then
+    if is_mounted "$mnt"; then
       fusermount -u "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || log "could not unmount $mnt"
     fi
   done
   stop_daemons "${FUSE_CLIENTS[@]/#/client.}" client.rgw mds.a osd.0 mon.a
   for client in "${FUSE_CLIENTS[@]}"; do
     mnt="$(mount_point "$client")"
-    mountpoint -q "$mnt" 2>/dev/null && die "$mnt is still mounted; not removing $DIR"
+    if is_mounted "$mnt"; then die "$mnt is still mounted; not removing $DIR"; fi
   done
   rm -rf --one-file-system "$DIR"
   log "down ($DIR removed)"

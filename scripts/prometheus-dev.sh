@@ -31,11 +31,13 @@ trap 'log "failed: line $LINENO: $BASH_COMMAND (log: $DIR/prometheus.log)"' ERR
 
 ready() { curl -sf -o /dev/null --max-time 2 "$URL/-/ready"; }
 
-running() {
-  local pid
-  pid="$(cat "$DIR/prometheus.pid" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
-}
+server_pid() { cat "$DIR/prometheus.pid" 2>/dev/null || true; }
+
+# A pid file may outlive its server (machine reused); only trust a pid whose command
+# line names our config, so a reused pid is never signalled.
+is_ours() { [ -n "$1" ] && { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF -- "$DIR/prometheus.yml"; }
+
+running() { is_ours "$(server_pid)"; }
 
 healthy() { [ -f "$MARKER" ] && [ -f "$DIR/env" ] && running && ready; }
 
@@ -110,14 +112,14 @@ cmd_down() {
   fi
   [ -f "$MARKER" ] || die "$DIR was not created by this script (no $MARKER); remove it yourself"
   local pid tries=0
-  pid="$(cat "$DIR/prometheus.pid" 2>/dev/null || true)"
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  pid="$(server_pid)"
+  if is_ours "$pid"; then
     kill -TERM "$pid"
-    while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 50 ]; do
+    while is_ours "$pid" && [ "$tries" -lt 50 ]; do
       sleep 0.2
       tries=$((tries + 1))
     done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    if is_ours "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
   rm -rf "$DIR"
   log "down ($DIR removed)"
