@@ -1,0 +1,12 @@
+// The loader's `modelshelf` subcommands, one file each under ./commands/. The top-level binary
+// (packages/cli) calls registerLoaderCommands on the program that already carries the global
+// options (--store, --json, --quiet) from the registry's CLI kit.
+import type { Command } from 'commander';
+import { registerWatch } from './commands/watch.ts';
+
+export function registerLoaderCommands(program: Command): Command {
+  registerWatch(program);
+  return program;
+}
+
+export { runWatch, type WatchRun } from './commands/watch.ts';

@@ -1,0 +1,34 @@
+// @modelshelf/loader: estimators get fresh models from a modelshelf store without restarting.
+// Roles, after TensorFlow Serving: source (finds changes) → policy (which version) → fetch + verify
+// → decode → swap (availability-preserving), plus the local cache and metrics.
+
+export { BlobCache } from './cache/blob-cache.ts';
+export { type LastGood, loadLastGood, saveLastGood } from './cache/last-good.ts';
+export { registerLoaderCommands } from './commands.ts';
+export { localFiles, memoryFiles } from './decode/artifact-files.ts';
+export { type ArtifactFiles, type Decoder, type RawFiles, rawDecoder } from './decode/decoder.ts';
+export { type DefaultDecoded, defaultDecoder } from './decode/default-decoder.ts';
+export { type FetchResult, fetchVersion, filesFromCache } from './fetch/fetch-version.ts';
+export { createLoaderMetrics, type LoaderMetrics } from './metrics/loader-metrics.ts';
+export { type BestModel, type BestModelQuery, type Candidate, selectBestModel } from './policy/best-model.ts';
+export { chooseTarget, shouldMove, type Target } from './policy/version-policy.ts';
+export { type HintSource, watchHeadFile } from './source/fs-events.ts';
+export { detectMount, type MountInfo, type MountKind, mountKindOf } from './source/mount-kind.ts';
+export {
+  type MinioHintOptions,
+  type MinioLikeClient,
+  minioHeadListener,
+  type NotificationStream,
+  type PushHintOptions,
+  startPushHint,
+} from './source/push-hint.ts';
+export type { Served } from './swap/served.ts';
+export { type Lease, ServingSlot, type ServingSlotOptions } from './swap/serving-slot.ts';
+export { backoffDelay } from './watch/backoff.ts';
+export { classifyFailure, type FailureReason, LoadError } from './watch/errors.ts';
+export type { RecoveredEvent, StaleEvent, UpdateEvent, WatcherEvents } from './watch/events.ts';
+export type { Logger } from './watch/logger.ts';
+export { type ChangeSources, ModelWatcher } from './watch/model-watcher.ts';
+export type { StoreInput } from './watch/open-store.ts';
+export type { PollMode, WatchOptions } from './watch/options.ts';
+export { type LoadOptions, loadModel, watchModel } from './watch/watch-model.ts';

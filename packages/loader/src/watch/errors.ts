@@ -1,0 +1,69 @@
+// Why a version was not served. Every failure names the model, the version (when one was chosen)
+// and a reason class the metrics and the remembered-bad-version logic branch on.
+import { ModelshelfError } from '@modelshelf/registry';
+
+/**
+ * - `integrity`: a file's bytes differ from the manifest (digest or size), or a manifest is malformed.
+ * - `decode`: the files are intact but the decoder refused them.
+ * - `not-found`: the model, version or alias does not exist (yet).
+ * - `unreachable`: storage did not answer (network, outage, EIO); retried with backoff.
+ * - `internal`: anything else (a bug); retried with backoff.
+ */
+export type FailureReason = 'integrity' | 'decode' | 'not-found' | 'unreachable' | 'internal';
+
+/** Reasons that will not fix themselves by retrying the same version: remembered until the head changes. */
+export const PERMANENT_REASONS: ReadonlySet<FailureReason> = new Set(['integrity', 'decode']);
+
+export class LoadError extends ModelshelfError {
+  override name = 'LoadError';
+  constructor(
+    readonly model: string,
+    readonly version: number | undefined,
+    readonly reason: FailureReason,
+    cause: unknown,
+  ) {
+    const what = version === undefined ? JSON.stringify(model) : `${model}@${version}`;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `cannot load ${what} (${reason}): ${detail}`,
+      reason === 'unreachable' ? 'storage' : reason === 'decode' ? 'integrity' : categoryOf(reason),
+      `LOAD_${reason.toUpperCase().replace('-', '_')}`,
+      HINTS[reason],
+      { cause },
+    );
+  }
+}
+
+function categoryOf(reason: FailureReason) {
+  if (reason === 'integrity') return 'integrity' as const;
+  if (reason === 'not-found') return 'not-found' as const;
+  return 'internal' as const;
+}
+
+const HINTS: Record<FailureReason, string> = {
+  integrity:
+    'the stored bytes differ from the manifest: run `modelshelf verify <model>@<version>` and republish',
+  decode:
+    'the files are intact but not a model this estimator can read: check the format the trainer exported',
+  'not-found': 'check the reference with `modelshelf ls`; the watcher keeps polling until it appears',
+  unreachable: 'the watcher keeps retrying with backoff and serves the last good version meanwhile',
+  internal: 'this is a bug: please report it with the log line',
+};
+
+/** Maps any thrown value to a failure reason. `stage` says what was being done when it was thrown. */
+export function classifyFailure(err: unknown, stage: 'check' | 'fetch' | 'decode'): FailureReason {
+  if (err instanceof LoadError) return err.reason;
+  if (stage === 'decode') return 'decode';
+  if (err instanceof ModelshelfError) {
+    if (err.category === 'integrity') return 'integrity';
+    if (err.category === 'not-found') return 'not-found';
+    if (err.category === 'storage') return 'unreachable';
+    if (err.category === 'usage' || err.category === 'conflict') return 'internal';
+  }
+  // Network errors from the S3 SDK or sockets (ECONNREFUSED, timeouts) are outages, not bugs.
+  const code = (err as { code?: string; name?: string })?.code ?? (err as { name?: string })?.name ?? '';
+  if (/^E[A-Z]+$/.test(code) || /Timeout|Network|Socket|Connection/i.test(code)) return 'unreachable';
+  if (err instanceof Error && /ECONNREFUSED|ECONNRESET|socket|timed? ?out|network/i.test(err.message))
+    return 'unreachable';
+  return 'internal';
+}
