@@ -84,6 +84,14 @@ healthy() {
   rgw_answers
 }
 
+# True when everything but the gateway runs: a test stopped it and did not restart it.
+rgw_only_missing() {
+  [ -f "$MARKER" ] && ! is_running client.rgw || return 1
+  local name
+  for name in mon.a osd.0 mds.a; do is_running "$name" || return 1; done
+  for name in "${FUSE_CLIENTS[@]}"; do mount_works "$(mount_point "$name")" || return 1; done
+}
+
 print_env() {
   cat <<EOF
 export MODELSHELF_TEST_S3_ENDPOINT=http://127.0.0.1:$RGW_PORT
@@ -175,6 +183,12 @@ mount_fuse() {
 cmd_up() {
   if healthy; then
     log "already up ($DIR)"
+    print_env
+    return
+  fi
+  if rgw_only_missing; then
+    log "only rgw is down (rgw-stop?); restarting it"
+    start_rgw
     print_env
     return
   fi
