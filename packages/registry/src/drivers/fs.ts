@@ -10,11 +10,9 @@
 // A lock older than `staleLockMs` belongs to a dead writer and is broken by renaming it away
 // (only one breaker's rename can succeed).
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AlreadyExistsError,
@@ -185,13 +183,13 @@ export class FsDriver implements StorageDriver {
     try {
       [tmp, size] = await this.writeTemp(async (fh) => {
         let written = 0;
-        const out = createWriteStream('', { fd: fh.fd, autoClose: false } as never);
-        body.on('data', (chunk: Buffer) => {
+        // Plain awaited writes: natural backpressure, and the handle stays ours for the fsync that follows.
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          await fh.write(chunk);
           written += chunk.length;
           hash.update(chunk);
           options.onProgress?.(written);
-        });
-        await pipeline(body, out);
+        }
         return written;
       });
     } catch (err) {
@@ -355,7 +353,7 @@ export class FsDriver implements StorageDriver {
         await fh.close();
         throw new NotFoundError(key, this.location);
       }
-      return createReadStream('', { fd: fh.fd, autoClose: true } as never);
+      return fh.createReadStream();
     } catch (err) {
       if (err instanceof NotFoundError) throw err;
       this.wrap(err, key);
