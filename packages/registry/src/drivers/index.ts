@@ -9,6 +9,7 @@ export type DriverFactory = (uri: string) => Promise<StorageDriver>;
 
 const factories: Record<string, DriverFactory> = {
   'file:': async (uri) => new FsDriver(fileURLToPath(uri)),
+  's3:': async (uri) => (await import('./s3.ts')).s3DriverFromUri(uri),
 };
 
 /** Lets a driver package add a scheme, e.g. registerDriver('s3:', …). */

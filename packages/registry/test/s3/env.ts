@@ -1,0 +1,67 @@
+// Access to the real S3 server the integration suites run against (Ceph RGW from
+// scripts/ceph-dev.sh, or any S3 endpoint). Without MODELSHELF_TEST_S3_ENDPOINT the suites skip
+// loudly on a laptop, and fail under CI=true, where the service must exist.
+import { randomBytes } from 'node:crypto';
+import { it } from 'vitest';
+import { parseS3Uri } from '../../src/drivers/s3/uri.ts';
+import { S3Driver, type S3DriverOptions } from '../../src/drivers/s3.ts';
+
+export interface S3TestEnv {
+  endpoint: string;
+  bucket: string;
+}
+
+export function s3TestEnv(): S3TestEnv | undefined {
+  const endpoint = process.env.MODELSHELF_TEST_S3_ENDPOINT;
+  const bucket = process.env.MODELSHELF_TEST_S3_BUCKET;
+  return endpoint && bucket ? { endpoint, bucket } : undefined;
+}
+
+/**
+ * True when the S3 service is configured. Otherwise warns (naming the suite) and, under CI,
+ * registers a failing test so the missing service cannot go unnoticed.
+ */
+export function haveS3(suite: string): boolean {
+  if (s3TestEnv()) return true;
+  const why = `${suite}: MODELSHELF_TEST_S3_ENDPOINT/MODELSHELF_TEST_S3_BUCKET are unset; run eval "$(scripts/ceph-dev.sh up)"`;
+  if (process.env.CI === 'true') {
+    it(`requires S3 (${suite})`, () => {
+      throw new Error(`${why} (CI=true: the S3 service is required)`);
+    });
+  } else {
+    console.warn(`SKIPPED ${why}`);
+    it.skip(`requires S3 (${suite})`, () => {});
+  }
+  return false;
+}
+
+/** A fresh random prefix in the test bucket, so runs never see each other's keys. */
+export function testUri(label: string): string {
+  const env = s3TestEnv()!;
+  const prefix = `test-${label}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  return `s3://${env.bucket}/${prefix}?endpoint=${encodeURIComponent(env.endpoint)}`;
+}
+
+export function testDriver(uri: string, options: S3DriverOptions = {}): S3Driver {
+  return new S3Driver(parseS3Uri(uri), options);
+}
+
+/** Deletes every key below the driver's prefix, including hidden driver keys (claims). */
+export async function removeAll(driver: S3Driver): Promise<void> {
+  const { DeleteObjectsCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const prefix = `${driver.location.slice(`s3://${driver.bucket}/`.length)}/`;
+  let token: string | undefined;
+  do {
+    const page = await driver.client.send(
+      new ListObjectsV2Command({ Bucket: driver.bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    if (keys.length) {
+      await driver.client.send(
+        new DeleteObjectsCommand({ Bucket: driver.bucket, Delete: { Objects: keys } }),
+      );
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  await driver.reclaimDebris(0, false);
+}
