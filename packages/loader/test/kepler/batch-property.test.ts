@@ -43,11 +43,16 @@ function naivePredict(
       return f === undefined || f.scale === 0 ? 0 : v / f.scale;
     });
     const own = Object.keys(a.Numerical_Variables);
-    const x0 = own.length === 0 || a.Numerical_Variables[own[0]!]!.scale === 0 ? 0 : xs[featureNames.indexOf(own[0]!)]!;
+    const x0 =
+      own.length === 0 || a.Numerical_Variables[own[0]!]!.scale === 0
+        ? 0
+        : xs[featureNames.indexOf(own[0]!)]!;
     const c = a.CurveFit_Weights ?? [];
     let p: number;
-    if (trainer === 'LogarithmicRegressionTrainer') p = categorical + c[0]! * Math.log(c[1]! * x0 + 1) + c[2]!;
-    else if (trainer === 'ExponentialRegressionTrainer') p = categorical + c[0]! * Math.exp(c[1]! * x0) + c[2]!;
+    if (trainer === 'LogarithmicRegressionTrainer')
+      p = categorical + c[0]! * Math.log(c[1]! * x0 + 1) + c[2]!;
+    else if (trainer === 'ExponentialRegressionTrainer')
+      p = categorical + c[0]! * Math.exp(c[1]! * x0) + c[2]!;
     else if (trainer === 'LogisticRegressionTrainer')
       p = categorical + c[0]! / (1 + Math.exp(-c[2]! * (x0 - c[1]!))) + c[3]!;
     else {
@@ -78,7 +83,11 @@ const FEATURES = ['bpf_block_irq', 'bpf_cpu_time_ms', 'cache_miss', 'cpu_cycles'
 const modelArb = fc.constantFrom(...TRAINERS).chain((trainer) => {
   const curveCount = trainer === 'LogisticRegressionTrainer' ? 4 : trainer === 'SGDRegressorTrainer' ? 0 : 3;
   const curveValue =
-    trainer === 'LogarithmicRegressionTrainer' ? finite(0, 50) : trainer === 'ExponentialRegressionTrainer' ? finite(-2, 2) : finite(-100, 100);
+    trainer === 'LogarithmicRegressionTrainer'
+      ? finite(0, 50)
+      : trainer === 'ExponentialRegressionTrainer'
+        ? finite(-2, 2)
+        : finite(-100, 100);
   const component = fc.record({
     // zeros are frequent in real files (core/uncore models are all-zero) and drive Kepler's fill-in
     bias: fc.oneof(finite(-200, 200), fc.constant(0)),
@@ -90,13 +99,15 @@ const modelArb = fc.constantFrom(...TRAINERS).chain((trainer) => {
   });
   return fc.record({
     trainer: fc.constant(trainer),
-    components: fc.subarray(['package', 'core', 'uncore', 'dram'], { minLength: 1 }).chain((names) =>
-      fc.tuple(...names.map((n) => component.map((c) => [n, c] as const))),
-    ),
+    components: fc
+      .subarray(['package', 'core', 'uncore', 'dram'], { minLength: 1 })
+      .chain((names) => fc.tuple(...names.map((n) => component.map((c) => [n, c] as const)))),
   });
 });
 
-function toJson(model: fc.GeneratedValueOf<typeof modelArb>): WeightsJson {
+type GeneratedModel = typeof modelArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toJson(model: GeneratedModel): WeightsJson {
   const w: WeightsJson = {};
   for (const [name, c] of model.components) {
     const curve = c.curve.length > 0;
@@ -104,7 +115,7 @@ function toJson(model: fc.GeneratedValueOf<typeof modelArb>): WeightsJson {
     c.features.forEach((f, i) => {
       numerical[f] = curve ? { scale: c.scales[i]! } : { scale: c.scales[i]!, weight: c.weights[i]! };
     });
-    const categorical = Object.keys(c.arch).length
+    const categorical: Component['All_Weights']['Categorical_Variables'] = Object.keys(c.arch).length
       ? { cpu_architecture: Object.fromEntries(Object.entries(c.arch).map(([k, v]) => [k, { weight: v }])) }
       : {};
     w[name] = {
@@ -136,7 +147,9 @@ describe('batch runtime = per-row reference', () => {
             });
             return rec;
           });
-          const system = Int32Array.of(...(m.categorical.length ? [m.categoryIndex('cpu_architecture', arch)] : []));
+          const system = Int32Array.of(
+            ...(m.categorical.length ? [m.categoryIndex('cpu_architecture', arch)] : []),
+          );
           const out = m.predictInto(input, rows.length, new Float64Array(rows.length * m.outputs.length), {
             idle,
             system,
@@ -144,7 +157,15 @@ describe('batch runtime = per-row reference', () => {
           });
           const coreRatio = cores ? Math.min(cores / 64, 1) : 1;
           records.forEach((rec, r) => {
-            const expected = naivePredict(json, model.trainer, [...m.features], rec, { cpu_architecture: arch }, idle, coreRatio);
+            const expected = naivePredict(
+              json,
+              model.trainer,
+              [...m.features],
+              rec,
+              { cpu_architecture: arch },
+              idle,
+              coreRatio,
+            );
             m.outputs.forEach((name, c) => {
               expect(Object.is(out[r * m.outputs.length + c], expected[name])).toBe(true);
             });
@@ -159,18 +180,25 @@ describe('batch runtime = per-row reference', () => {
     fc.assert(
       fc.property(
         modelArb,
-        fc.array(fc.tuple(fc.array(finite(0, 1e6), { minLength: 5, maxLength: 5 }), fc.integer({ min: -1, max: 3 })), {
-          minLength: 2,
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.tuple(fc.array(finite(0, 1e6), { minLength: 5, maxLength: 5 }), fc.integer({ min: -1, max: 3 })),
+          {
+            minLength: 2,
+            maxLength: 8,
+          },
+        ),
         (model, rows) => {
           const m = decodeKeplerWeights(JSON.stringify(toJson(model)), { trainer: model.trainer });
           if (m.categorical.length !== 1) return;
           const nf = m.features.length;
           const input = new Float64Array(rows.length * nf);
-          rows.forEach(([v], r) => m.features.forEach((f, j) => void (input[r * nf + j] = v[FEATURES.indexOf(f)]!)));
+          for (const [r, [v]] of rows.entries()) {
+            for (const [j, f] of m.features.entries()) input[r * nf + j] = v[FEATURES.indexOf(f)]!;
+          }
           const system = Int32Array.from(rows, ([, idx]) => idx);
-          const batch = m.predictInto(input, rows.length, new Float64Array(rows.length * m.outputs.length), { system });
+          const batch = m.predictInto(input, rows.length, new Float64Array(rows.length * m.outputs.length), {
+            system,
+          });
           rows.forEach(([, idx], r) => {
             const one = m.predictInto(input.subarray(r * nf), 1, new Float64Array(m.outputs.length), {
               system: Int32Array.of(idx),

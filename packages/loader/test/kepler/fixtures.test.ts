@@ -6,10 +6,13 @@ import { decodeKeplerWeights } from '../../src/kepler/codec.ts';
 import { KeplerWeightsError } from '../../src/kepler/errors.ts';
 import { allFixtureJson, EC2_BPF, FIXTURES, fixtureJson } from './helpers.ts';
 
-type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: raw fixture JSON walked by key
+// biome-ignore lint/suspicious/noExplicitAny: raw fixture JSON is walked by key
+type Json = Record<string, any>;
 
-const hasAllWeights = (j: Json) => Object.values(j).some((v) => v && typeof v === 'object' && 'All_Weights' in v);
-const isComponentIndex = (j: Json) => Object.values(j).some((v) => v && typeof v === 'object' && 'model_file' in v);
+const hasAllWeights = (j: Json) =>
+  Object.values(j).some((v) => v && typeof v === 'object' && 'All_Weights' in v);
+const isComponentIndex = (j: Json) =>
+  Object.values(j).some((v) => v && typeof v === 'object' && 'model_file' in v);
 
 describe('Kepler weight fixtures', () => {
   const all = allFixtureJson();
@@ -29,7 +32,7 @@ describe('Kepler weight fixtures', () => {
 
   it.each(weightFiles.map((p) => [p.slice(FIXTURES.length), p]))('decodes %s', (_, path) => {
     const model = decodeKeplerWeights(readFileSync(path), { path });
-    const raw = fixtureJson(path);
+    const raw = fixtureJson(path) as Json;
     expect(model.outputs).toEqual(Object.keys(raw).filter((k) => raw[k]?.All_Weights));
     const first = raw[model.outputs[0]!].All_Weights.Numerical_Variables;
     expect(model.features.slice(0, Object.keys(first).length)).toEqual(Object.keys(first));
@@ -38,11 +41,14 @@ describe('Kepler weight fixtures', () => {
     for (const v of out) expect(Number.isFinite(v)).toBe(true);
   });
 
-  it.each(indexFiles.map((p) => [p.slice(FIXTURES.length), p]))('rejects model-folder index %s with a hint', (_, path) => {
-    const decode = () => decodeKeplerWeights(readFileSync(path), { path });
-    expect(decode).toThrow(KeplerWeightsError);
-    expect(decode).toThrow(/component index of a Kepler model archive/);
-  });
+  it.each(indexFiles.map((p) => [p.slice(FIXTURES.length), p]))(
+    'rejects model-folder index %s with a hint',
+    (_, path) => {
+      const decode = () => decodeKeplerWeights(readFileSync(path), { path });
+      expect(decode).toThrow(KeplerWeightsError);
+      expect(decode).toThrow(/component index of a Kepler model archive/);
+    },
+  );
 });
 
 describe('worked example: ec2 SGDRegressorTrainer_0, bpf_cpu_time_ms = 9587.7', () => {
@@ -63,8 +69,8 @@ describe('worked example: ec2 SGDRegressorTrainer_0, bpf_cpu_time_ms = 9587.7', 
     expect(row!.uncore).toBe(0);
     expect(linear('core')).toBe(0); // the model predicts core 0 …
     expect(row!.core).toBeCloseTo(linear('package') - linear('uncore'), 9); // … so Kepler fills it in
-    expect(Number(row!.package.toFixed(2))).toBe(174.33);
-    expect(Number(row!.dram.toFixed(2))).toBe(19.46);
+    expect(Number(row!.package!.toFixed(2))).toBe(174.33);
+    expect(Number(row!.dram!.toFixed(2))).toBe(19.46);
   });
 
   it('gives Kepler’s integer milliwatts', () => {
@@ -111,14 +117,20 @@ describe('LogarithmicRegressionTrainer_0 against a hand calculation', () => {
   it('needs the trainer: the same bytes named weights.json are refused as linear', () => {
     const bytes = readFileSync(path);
     expect(() => decodeKeplerWeights(bytes, { path: 'weights.json' })).toThrow(/linear predictor.*curve fit/);
-    const named = decodeKeplerWeights(bytes, { path: 'weights.json', trainer: 'LogarithmicRegressionTrainer' });
+    const named = decodeKeplerWeights(bytes, {
+      path: 'weights.json',
+      trainer: 'LogarithmicRegressionTrainer',
+    });
     expect(named.predictors.package).toBe('logarithmic');
   });
 });
 
 describe('older schemas in the fixtures', () => {
   it('v0.6 (scale plus dummy mean/variance) divides by scale only', () => {
-    const path = join(FIXTURES, 'kepler-model-db/models/v0.6/nx12/std_v0.6/rapl/AbsPower/BPFOnly/SGDRegressorTrainer_1.json');
+    const path = join(
+      FIXTURES,
+      'kepler-model-db/models/v0.6/nx12/std_v0.6/rapl/AbsPower/BPFOnly/SGDRegressorTrainer_1.json',
+    );
     const w = fixtureJson(path) as Json;
     const model = decodeKeplerWeights(readFileSync(path), { path });
     const f = w.package.All_Weights.Numerical_Variables.bpf_cpu_time_us;
@@ -127,7 +139,10 @@ describe('older schemas in the fixtures', () => {
   });
 
   it('oldest (mean/variance, no scale) applies the standard scaler', () => {
-    const path = join(FIXTURES, 'kepler-model-db/models/Linux-4.15.0-213-generic-x86_64_v0.6/rapl/AbsPower/KubeletOnly/weight.json');
+    const path = join(
+      FIXTURES,
+      'kepler-model-db/models/Linux-4.15.0-213-generic-x86_64_v0.6/rapl/AbsPower/KubeletOnly/weight.json',
+    );
     const w = fixtureJson(path) as Json;
     const model = decodeKeplerWeights(readFileSync(path), { path });
     const features = { kubelet_cpu_usage: 12.5, kubelet_memory_bytes: 2e8 };
