@@ -47,11 +47,18 @@ export function startPushHint(options: PushHintOptions): HintSource {
     });
     current.on('error', (err: unknown) => {
       if (stream !== current) return; // a late error from a stream already replaced
-      current.removeAllListeners();
-      current.stop();
+      retire(current);
       stream = undefined;
       fail(err);
     });
+  };
+
+  // An old stream may still emit: keep a no-op "error" listener, since an EventEmitter without
+  // one throws and would take the estimator down.
+  const retire = (s: NotificationStream) => {
+    s.removeAllListeners();
+    s.on('error', () => {});
+    s.stop();
   };
 
   const fail = (err: unknown) => {
@@ -72,8 +79,7 @@ export function startPushHint(options: PushHintOptions): HintSource {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      stream?.removeAllListeners();
-      stream?.stop();
+      if (stream) retire(stream);
       stream = undefined;
     },
   };
