@@ -1,0 +1,25 @@
+// The CLI kit: what every modelshelf command module (registry, loader, trainer) shares, so that all
+// commands read the same global options, print the same way and exit with the same codes.
+export { colorEnabled, type Painter, painter } from './color.ts';
+export { describeError, type ErrorReport, exitCodeForReport, formatErrorReport } from './errors.ts';
+export { formatMetric, formatSize, relativeTime, shortDigest } from './format.ts';
+export { exitCodeHelp, exitCodeRows } from './help.ts';
+export {
+  addGlobalOptions,
+  type GlobalOptions,
+  globalOptions,
+  openStoreFromOptions,
+  STORE_ENV,
+  withStore,
+} from './options.ts';
+export { type Output, type OutputStreams, outputFor, printJson } from './output.ts';
+export {
+  collect,
+  parseDuration,
+  parseMetaPairs,
+  parsePositiveInt,
+  readMetadataFile,
+} from './parse.ts';
+export { PROGRESS_MIN_BYTES, type Progress, progressWanted, startProgress } from './progress.ts';
+export { reportError, runAction } from './run.ts';
+export { type Column, renderTable, visibleLength } from './table.ts';
