@@ -1,5 +1,6 @@
 // @modelshelf/registry: the storage layout, its drivers and the protocol operations.
 
+export * from './cli/index.ts';
 export type * from './drivers/driver.ts';
 export { listAll, listPrefixes } from './drivers/driver.ts';
 export { FsDriver, type FsDriverOptions } from './drivers/fs.ts';
@@ -18,3 +19,4 @@ export { selectVersion } from './store/read.ts';
 export { type MoveOptions, PIN } from './store/refs.ts';
 export type { VerifyProblem, VerifyReport } from './store/verify.ts';
 export { type OpenOptions, openStore, openStoreWithDriver, Store } from './store.ts';
+export * from './trust/index.ts';
