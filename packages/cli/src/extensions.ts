@@ -1,0 +1,62 @@
+// The loader's and trainer's commands, loaded by dynamic import so that:
+//  - the binary works before (or without) those packages' command modules;
+//  - the registry never depends on the loader or trainer (data flows one way);
+//  - a registry command such as `modelshelf ls` need not load them at all (main.ts skips them).
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+
+interface Extension {
+  /** Package subpath tried first (imports only the commands module), then the package itself. */
+  specifiers: string[];
+  exportName: string;
+}
+
+export const EXTENSIONS: Extension[] = [
+  { specifiers: ['@modelshelf/loader/commands', '@modelshelf/loader'], exportName: 'registerLoaderCommands' },
+  { specifiers: ['@modelshelf/trainer/commands', '@modelshelf/trainer'], exportName: 'registerTrainCommand' },
+];
+
+type Register = (program: Command) => unknown;
+
+const ABSENT = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED', 'MODULE_NOT_FOUND']);
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+/**
+ * "Not there (yet)" is normal: the package, its exported subpath or its entry file is missing, and
+ * Node then says "… imported from <this file>". A module missing further down (imported by the
+ * package's own files) is a real bug in that package and must be reported, not skipped.
+ */
+function isAbsent(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (!code || !ABSENT.has(code)) return false;
+  return code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || String((err as Error).message).includes(THIS_FILE);
+}
+
+async function findRegister(ext: Extension): Promise<Register | undefined> {
+  for (const specifier of ext.specifiers) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(specifier)) as Record<string, unknown>;
+    } catch (err) {
+      if (isAbsent(err)) continue;
+      throw err;
+    }
+    const register = mod[ext.exportName];
+    if (typeof register === 'function') return register as Register;
+  }
+  return undefined;
+}
+
+/** Registers every extension that exists; returns the names of those that failed to load, with why. */
+export async function registerExtensions(program: Command): Promise<string[]> {
+  const problems: string[] = [];
+  for (const ext of EXTENSIONS) {
+    try {
+      const register = await findRegister(ext);
+      if (register) await register(program);
+    } catch (err) {
+      problems.push(`${ext.exportName} could not be loaded: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,28 @@
+// The `modelshelf` binary. Startup is kept short: when the first operand names a registry command,
+// the loader's and trainer's modules (which pull in tfjs and friends) are not imported at all.
+import { EXIT_CODES, reportError } from '@modelshelf/registry';
+import { CommanderError } from 'commander';
+import { firstOperand } from './argv.ts';
+import { buildBaseProgram, buildProgram } from './program.ts';
+
+async function main(argv: string[]): Promise<void> {
+  const base = buildBaseProgram();
+  const name = firstOperand(argv, base);
+  const isRegistryCommand =
+    name !== undefined &&
+    name !== 'help' &&
+    base.commands.some((c) => c.name() === name || c.aliases().includes(name));
+  const program = isRegistryCommand ? base : await buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0; every other parse error is a usage error.
+      process.exitCode = err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+      return;
+    }
+    process.exitCode = reportError(err, argv.includes('--json'));
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,93 @@
+// Builds the `modelshelf` program: global options, help, the registry's commands and (unless told
+// not to) the loader's and trainer's. Shared by the binary and by the docs generator.
+import { readFileSync } from 'node:fs';
+import {
+  addGlobalOptions,
+  exitCodeHelp,
+  formatErrorReport,
+  registerRegistryCommands,
+  STORE_ENV,
+} from '@modelshelf/registry';
+import { Command } from 'commander';
+import { registerExtensions } from './extensions.ts';
+
+export const PROGRAM_NAME = 'modelshelf';
+
+export function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export const EXAMPLES = `Examples:
+  $ export ${STORE_ENV}=/mnt/cephfs/models        # or s3://bucket/prefix
+  $ modelshelf init
+  $ modelshelf push rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0 ./out --meta mae=12.3
+  $ modelshelf ls
+  $ modelshelf versions rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0
+  $ modelshelf pin rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0@3 --reason "v4 regressed on dram"
+  $ modelshelf diff rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0@3 rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0@4
+  $ modelshelf pull rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0 ./model --json`;
+
+export const REFERENCES = `References:
+  model            the pinned version if the model is pinned, else the latest
+  model@7          version 7
+  model@stable     the version the alias "stable" points to`;
+
+export const ENVIRONMENT = `Environment:
+  ${STORE_ENV}  the store, when --store is not given
+  NO_COLOR          disable colour (colour is only ever used on a terminal)
+  MODELSHELF_USER   who you are in manifests and the ref history (default: the OS user)
+  MODELSHELF_DEBUG  print stack traces of unexpected errors`;
+
+export interface BuildOptions {
+  /** Also register the loader's and trainer's commands (default true). */
+  extensions?: boolean;
+  /** Where to report extensions that failed to load (default: stderr). */
+  onExtensionProblem?: (message: string) => void;
+}
+
+/** The program with only the registry's commands (cheap: nothing heavy is imported). */
+export function buildBaseProgram(): Command {
+  const program = new Command(PROGRAM_NAME)
+    .description('versioned power models on shared storage: publish, list, pin, roll back, verify, pull')
+    .version(cliVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .showSuggestionAfterError(true)
+    // Parse errors are thrown (not process.exit) so main.ts can map them to exit code 2; subcommands
+    // inherit this and the output configuration because both are set before any command is added.
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(formatUsageError(program, text)) });
+  addGlobalOptions(program);
+  program.addHelpText('after', `\n${REFERENCES}\n\n${EXAMPLES}\n\n${ENVIRONMENT}\n\n${exitCodeHelp()}`);
+  registerRegistryCommands(program);
+  return program;
+}
+
+export async function buildProgram(options: BuildOptions = {}): Promise<Command> {
+  const program = buildBaseProgram();
+  if (options.extensions !== false) {
+    const report = options.onExtensionProblem ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+    for (const problem of await registerExtensions(program)) report(problem);
+  }
+  return program;
+}
+
+/** Commander's own parse errors ("unknown option", "missing required argument") in our error format. */
+function formatUsageError(program: Command, text: string): string {
+  const json = program.opts().json === true || process.argv.includes('--json');
+  const message = text
+    .replace(/^error: /, '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ');
+  return formatErrorReport(
+    {
+      code: 'USAGE',
+      category: 'usage',
+      message,
+      hint: `run \`${PROGRAM_NAME} --help\` or \`${PROGRAM_NAME} <command> --help\``,
+    },
+    { json, color: false },
+  );
+}
