@@ -6,6 +6,9 @@ import { it } from 'vitest';
 import { parseS3Uri } from '../../src/drivers/s3/uri.ts';
 import { S3Driver, type S3DriverOptions } from '../../src/drivers/s3.ts';
 
+// The SDK warns once per process that releases after early 2027 need Node 22: noise in test logs.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export interface S3TestEnv {
   endpoint: string;
   bucket: string;
@@ -64,4 +67,24 @@ export async function removeAll(driver: S3Driver): Promise<void> {
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   await driver.reclaimDebris(0, false);
+}
+
+/** Counts HTTP requests the driver's client sends (every attempt, retries included). */
+export function countRequests(driver: S3Driver): { readonly count: number; reset(): void } {
+  let count = 0;
+  driver.client.middlewareStack.add(
+    (next) => async (args) => {
+      count++;
+      return next(args);
+    },
+    { step: 'deserialize', name: `countRequests-${randomBytes(4).toString('hex')}` },
+  );
+  return {
+    get count() {
+      return count;
+    },
+    reset() {
+      count = 0;
+    },
+  };
 }

@@ -51,7 +51,10 @@ export function parseS3Uri(uri: string): S3Location {
       'bucket names are letters, digits, ".", "_" and "-", at least 3 characters',
     );
   }
-  const prefix = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, '');
+  // From the raw text: URL parsing would silently resolve "a/../b" to "b".
+  const rest = uri.slice(uri.indexOf('//') + 2).split(/[?#]/)[0]!;
+  const slash = rest.indexOf('/');
+  const prefix = decodeURIComponent(slash < 0 ? '' : rest.slice(slash + 1)).replace(/^\/+|\/+$/g, '');
   if (prefix.split('/').some((s) => s === '.' || s === '..' || (prefix !== '' && s === ''))) {
     throw new InvalidArgumentError(
       `invalid S3 prefix ${JSON.stringify(prefix)} in ${JSON.stringify(uri)}`,
