@@ -19,3 +19,4 @@ export { selectVersion } from './store/read.ts';
 export { type MoveOptions, PIN } from './store/refs.ts';
 export type { VerifyProblem, VerifyReport } from './store/verify.ts';
 export { type OpenOptions, openStore, openStoreWithDriver, Store } from './store.ts';
+export * from './trust/index.ts';

@@ -50,6 +50,11 @@ export interface PublishOptions {
   onProgress?: (p: PublishProgress) => void;
   /** Test hook: called after each file is stored, before the manifest commits. */
   afterFile?: (path: string) => void | Promise<void>;
+  /**
+   * Called with the exact manifest bytes just before they are committed, e.g. to store a signature
+   * beside them so that the version is signed from the instant it becomes visible.
+   */
+  beforeCommit?: (manifest: Manifest, bytes: Uint8Array) => void | Promise<void>;
 }
 
 export interface PublishResult {
@@ -102,6 +107,7 @@ export async function publish(ctx: StoreContext, options: PublishOptions): Promi
     metadata: options.metadata ?? {},
   };
   const bytes = encodeDocument(manifest);
+  await options.beforeCommit?.(manifest, bytes);
   try {
     await ctx.driver.putCreateOnly(manifestKey(model, version), bytes);
   } catch (err) {
