@@ -22,6 +22,7 @@
 import type { DecodedModel } from '../formats/types.ts';
 import { KEPLER_WEIGHTS_FORMAT, KeplerInputError } from './errors.ts';
 import { fillNodeComponentsMilliwatts, type GoArch, goFloat64ToUint64 } from './go-uint64.ts';
+import { compileLinearKernel, type LinearKernel } from './linear-kernel.ts';
 import { type KeplerPredictorKind, predictorKindForTrainer } from './trainer.ts';
 import { checkAgainstPredictor, type KeplerWeights } from './weights-schema.ts';
 
@@ -95,6 +96,9 @@ export class KeplerPowerModel implements DecodedModel {
   private readonly compiled: CompiledComponent[];
   private readonly fillCols: { package: number; core: number; uncore: number } | undefined;
   private readonly zeros: Float64Array;
+  /** Compiled on first use when every component is linear (see linear-kernel.ts). */
+  private kernel: LinearKernel | undefined;
+  private readonly bases: Float64Array;
 
   constructor(
     readonly weights: KeplerWeights,
@@ -152,6 +156,7 @@ export class KeplerPowerModel implements DecodedModel {
       ? { package: col('package'), core: col('core'), uncore: col('uncore') }
       : undefined;
     this.zeros = new Float64Array(features.length);
+    this.bases = new Float64Array(this.outputs.length);
   }
 
   /** DecodedModel entry point: absolute/dynamic power in watts, Kepler's fill-in applied, no system values. */
@@ -170,6 +175,10 @@ export class KeplerPowerModel implements DecodedModel {
     options: KeplerPredictOptions = {},
   ): Float64Array {
     this.checkBuffers(input, rows, out, options);
+    if (this.canUseKernel(input, rows, options)) {
+      this.runKernel(input!, rows, out, options.system);
+      return out;
+    }
     const idle = options.idle === true;
     const ratio = idle ? this.coreRatio(options) : 1;
     this.predictRaw(idle ? this.zeros : input!, idle ? 0 : this.features.length, rows, out, options.system);
@@ -275,6 +284,43 @@ export class KeplerPowerModel implements DecodedModel {
       options.coreRatio ??
       (options.cores !== undefined && this.modelCores !== undefined ? options.cores / this.modelCores : 0);
     return r > 0 ? Math.min(r, 1) : 1;
+  }
+
+  /** The compiled kernel covers the default case: linear, not idle, no clamp, fill-in on, node-level system values. */
+  private canUseKernel(input: Float64Array | null, rows: number, o: KeplerPredictOptions): boolean {
+    const nCat = this.categorical.length;
+    return (
+      input !== null &&
+      o.idle !== true &&
+      o.clampNegative !== true &&
+      o.fill !== false &&
+      (o.system === undefined || rows === 1 || o.system.length === nCat) &&
+      this.compiled.every((m) => m.kind === 'linear')
+    );
+  }
+
+  private runKernel(
+    input: Float64Array,
+    rows: number,
+    out: Float64Array,
+    system: Int32Array | undefined,
+  ): void {
+    if (this.kernel === undefined) {
+      const terms = this.compiled.map((m) =>
+        Array.from(m.cols, (col, t) => ({
+          col,
+          weight: m.weights[t]!,
+          center: m.centers[t]!,
+          divisor: m.divisors[t]!,
+        })),
+      );
+      this.kernel = compileLinearKernel(this.features.length, terms, this.fillCols);
+    }
+    const nCat = this.categorical.length;
+    this.compiled.forEach((m, c) => {
+      this.bases[c] = system === undefined ? m.bias : addCategorical(m, m.bias, system, 0, nCat);
+    });
+    this.kernel(input, rows, out, this.bases);
   }
 
   /** The hot loop: raw component predictions (no clamp, ratio or fill) for `rows` rows read with `stride`. */
