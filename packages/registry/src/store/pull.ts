@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, realpath, rename, unlink } from 'node:fs/promises';
-import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
+import { join, relative, resolve as resolvePath } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { PathEscapeError } from '../errors.ts';
 import { parseArtifactPath } from '../names.ts';
@@ -19,14 +19,21 @@ export interface PullOptions {
 export async function safeTarget(dir: string, path: string): Promise<string> {
   parseArtifactPath(path, dir);
   const root = await realpath(dir);
-  const target = resolvePath(root, ...path.split('/'));
+  const segments = path.split('/');
+  // Parents are created one level at a time, each checked to be a real directory: `mkdir -p` would
+  // follow a symlink planted in the directory and create directories outside it before any check.
+  let parent = root;
+  for (const segment of segments.slice(0, -1)) {
+    parent = join(parent, segment);
+    await mkdir(parent).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    if (!(await lstat(parent)).isDirectory()) throw new PathEscapeError(path, dir);
+  }
+  const target = join(parent, segments.at(-1)!);
   const rel = relative(root, target);
   if (rel.startsWith('..') || rel === '' || resolvePath(root, rel) !== target)
     throw new PathEscapeError(path, dir);
-  await mkdir(dirname(target), { recursive: true });
-  // A symlink planted in the directory could redirect the write: the real parent must stay inside.
-  const parent = await realpath(dirname(target));
-  if (parent !== root && !parent.startsWith(root + sep)) throw new PathEscapeError(path, dir);
   const existing = await lstat(target).catch(() => undefined);
   if (existing?.isSymbolicLink()) throw new PathEscapeError(path, dir);
   return target;
