@@ -1,7 +1,7 @@
 // Unit tests of the individual roles: mount detection, version policy, backoff, the serving slot.
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import type { Served } from '../src/index.ts';
+import type { Served, Target } from '../src/index.ts';
 import { backoffDelay, detectMount, mountKindOf, ServingSlot, shouldMove } from '../src/index.ts';
 
 describe('mount detection (statfs magic numbers)', () => {
@@ -37,9 +37,12 @@ describe('version policy: never backwards unless a ref says so', () => {
     [{ version: 3, via: 'alias' }, { version: 2, via: 'alias' }, true, 'an alias moved back'],
     [{ version: 5, via: 'pin' }, { version: 4, via: 'latest' }, true, 'unpin when latest < old pin'],
     [{ version: 5, via: 'cache' }, { version: 4, via: 'latest' }, true, 'storage overrules the cache'],
-  ] as const)('%o → %o: %s (%s)', (current, target, expected) => {
-    expect(shouldMove(current, target)).toBe(expected);
-  });
+  ] as [{ version: number; via: string } | undefined, Target, boolean, string][])(
+    '%o → %o: %s (%s)',
+    (current, target, expected) => {
+      expect(shouldMove(current, target)).toBe(expected);
+    },
+  );
 });
 
 describe('backoff', () => {
@@ -51,7 +54,10 @@ describe('backoff', () => {
     expect(backoffDelay(10, { ...opts, random: () => 0.999999 })).toBe(1000);
     const draws = new Set(Array.from({ length: 50 }, () => backoffDelay(4, opts)));
     expect(draws.size).toBeGreaterThan(10);
-    for (const d of draws) expect(d).toBeGreaterThanOrEqual(400) && expect(d).toBeLessThanOrEqual(800);
+    for (const d of draws) {
+      expect(d).toBeGreaterThanOrEqual(400);
+      expect(d).toBeLessThanOrEqual(800);
+    }
   });
 });
 

@@ -194,7 +194,7 @@ describe('watchModel on a local filesystem', () => {
   });
 });
 
-async function failureCount(w: ModelWatcher<unknown>, reason: string): Promise<number> {
+async function failureCount(w: ModelWatcher<ToyModel>, reason: string): Promise<number> {
   const metric = await w.metrics.registry.getSingleMetric('modelshelf_loader_load_failures_total')?.get();
   return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
