@@ -1,6 +1,7 @@
 // Colour is decoration only: it is switched on for a terminal and off for pipes, files, CI logs and
 // whenever NO_COLOR is set (https://no-color.org), so no escape code ever reaches a parser.
-import { styleText } from 'node:util';
+// The few SGR codes are written out here rather than taken from util.styleText, whose own terminal
+// detection differs between Node releases and would second-guess the decision made below.
 
 export interface ColorTarget {
   isTTY?: boolean;
@@ -12,7 +13,15 @@ export function colorEnabled(stream: ColorTarget, env: NodeJS.ProcessEnv = proce
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-type Style = Parameters<typeof styleText>[0];
+const STYLES = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+} as const;
+
+export type Style = keyof typeof STYLES;
 
 export interface Painter {
   readonly enabled: boolean;
@@ -20,5 +29,9 @@ export interface Painter {
 }
 
 export function painter(enabled: boolean): Painter {
-  return { enabled, paint: (style, text) => (enabled ? styleText(style, text) : text) };
+  return {
+    enabled,
+    paint: (style, text) =>
+      enabled ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text,
+  };
 }

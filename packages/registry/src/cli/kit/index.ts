@@ -1,6 +1,6 @@
 // The CLI kit: what every modelshelf command module (registry, loader, trainer) shares, so that all
 // commands read the same global options, print the same way and exit with the same codes.
-export { colorEnabled, type Painter, painter } from './color.ts';
+export { colorEnabled, type Painter, painter, type Style } from './color.ts';
 export { describeError, type ErrorReport, exitCodeForReport, formatErrorReport } from './errors.ts';
 export { formatMetric, formatSize, relativeTime, shortDigest } from './format.ts';
 export { exitCodeHelp, exitCodeRows } from './help.ts';
