@@ -38,7 +38,6 @@ function renderCommand(cmd: Command, level: number): string[] {
   lines.push(
     ...optionsTable(
       help,
-      cmd,
       help.visibleOptions(cmd).filter((o) => o.long !== '--help'),
     ),
   );
@@ -68,7 +67,6 @@ export function renderCliDocs(program: Command): string {
     '',
     ...optionsTable(
       help,
-      program,
       help.visibleOptions(program).filter((o) => o.long !== '--help'),
     ),
     '## Output',
