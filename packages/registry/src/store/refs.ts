@@ -126,11 +126,11 @@ async function moveRef(
   }
 }
 
-export const pin = (ctx: StoreContext, model: string, version: number, o: MoveOptions = {}) =>
+export const pin = async (ctx: StoreContext, model: string, version: number, o: MoveOptions = {}) =>
   moveRef(ctx, model, PIN, parseVersionNumber(version), o);
-export const unpin = (ctx: StoreContext, model: string, o: MoveOptions = {}) =>
+export const unpin = async (ctx: StoreContext, model: string, o: MoveOptions = {}) =>
   moveRef(ctx, model, PIN, null, o);
-export const setAlias = (
+export const setAlias = async (
   ctx: StoreContext,
   model: string,
   alias: string,
