@@ -10,6 +10,7 @@ import { registerPush } from './commands/push.ts';
 import { registerRefs } from './commands/refs.ts';
 import { registerShow } from './commands/show.ts';
 import { registerVerify } from './commands/verify.ts';
+import { registerTrustCommands } from './trust-commands.ts';
 
 export function registerRegistryCommands(program: Command): Command {
   registerInit(program);
@@ -21,8 +22,16 @@ export function registerRegistryCommands(program: Command): Command {
   registerVerify(program);
   registerGc(program);
   registerDiff(program);
+  registerTrustCommands(program);
   return program;
 }
 
 export { diffFiles, diffMetadata, metricVerdict } from './commands/diff-versions.ts';
 export * from './kit/index.ts';
+export { SIGNING_KEY_ENV } from './trust-commands.ts';
+export {
+  addTrustOptions,
+  requireTrusted,
+  type TrustCommandOptions,
+  trustPolicyFromOptions,
+} from './trust-options.ts';

@@ -2,6 +2,12 @@
 import type { Command } from 'commander';
 import type { Resolution } from '../../store/read.ts';
 import { formatSize, outputFor, relativeTime, runAction, withStore } from '../kit/index.ts';
+import {
+  addTrustOptions,
+  requireTrusted,
+  type TrustCommandOptions,
+  trustPolicyFromOptions,
+} from '../trust-options.ts';
 
 const REF_HELP = 'model, model@<version> or model@<alias>';
 
@@ -55,18 +61,28 @@ export function registerShow(program: Command): void {
       }),
     );
 
-  program
+  const resolveCommand = program
     .command('resolve')
     .description('print which version a reference designates and why (pin, alias, latest or version)')
-    .argument('<ref>', REF_HELP)
-    .action(
-      runAction(async (ref: string, _opts: object, cmd: Command) => {
-        const out = outputFor(cmd);
-        const r = await withStore(cmd, (store) => store.resolve(ref));
-        if (out.json)
-          return out.printJson({ model: r.model, version: r.version, via: r.via, digest: r.digest });
-        if (out.quiet) return out.line(`${r.model}@${r.version}`);
-        out.line(`${r.model}@${r.version}  via ${r.via}  ${r.digest}`);
-      }),
-    );
+    .argument('<ref>', REF_HELP);
+  addTrustOptions(resolveCommand).action(
+    runAction(async (ref: string, opts: TrustCommandOptions, cmd: Command) => {
+      const out = outputFor(cmd);
+      const policy = trustPolicyFromOptions(opts);
+      const { r, trust } = await withStore(cmd, async (store) => {
+        const r = await store.resolve(ref);
+        return { r, trust: (await requireTrusted(store, r, policy, out)).report };
+      });
+      if (out.json)
+        return out.printJson({
+          model: r.model,
+          version: r.version,
+          via: r.via,
+          digest: r.digest,
+          ...(trust && { signature: { status: trust.status, signers: trust.signers } }),
+        });
+      if (out.quiet) return out.line(`${r.model}@${r.version}`);
+      out.line(`${r.model}@${r.version}  via ${r.via}  ${r.digest}${trust ? `  ${trust.status}` : ''}`);
+    }),
+  );
 }
