@@ -118,6 +118,12 @@ describe('PrometheusClient', () => {
       step: 3,
     });
     expect(Object.keys(results)).toEqual(['kepler_container_cpu_cycles_total', 'kepler_node_info']);
+    // Each metric is read as the last real sample of each step, never a value carried forward.
+    expect(s.requests.slice(1).map((u) => u.searchParams.get('query'))).toEqual([
+      'last_over_time(kepler_container_cpu_cycles_total[2999ms])',
+      'last_over_time(kepler_node_info[2999ms])',
+    ]);
+    expect(results.kepler_node_info![0]!.metric.__name__).toBe('kepler_node_info');
     expect(results.kepler_node_info![0]!.values).toEqual([
       [0, '0'],
       [3, '3'],

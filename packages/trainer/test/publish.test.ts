@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { train } from '../src/pipeline/train.ts';
 import { publishModels } from '../src/publish/publish.ts';
 import { watchAndTrain } from '../src/publish/watch.ts';
-import type { Trainer } from '../src/trainers/types.ts';
+import type { Matrix, Trainer } from '../src/trainers/types.ts';
 import { PROM_IDLE } from './helpers/fixtures.ts';
 import { meanTrainer } from './helpers/mean-trainer.ts';
 
@@ -102,7 +102,7 @@ describe('watchAndTrain', () => {
         const base = meanTrainer().fit(x, y, o) as { mean: number; predict: (m: typeof x) => Float64Array };
         const shift = offsets[cycle] ?? 0;
         return {
-          predict: (m) => base.predict(m).map((v) => v + shift),
+          predict: (m: Matrix) => base.predict(m).map((v) => v + shift),
           mean: base.mean + shift,
           slope: 0,
         } as never;

@@ -210,8 +210,28 @@ export async function fetchRange(client: PrometheusClient, request: RangeRequest
   }
   const out: PromResults = {};
   for (const name of [...metrics].sort()) {
-    const series = await client.queryRange(name, request.start, request.end, request.step);
+    const series = await client.queryRange(
+      lastSampleInStep(name, request.step),
+      request.start,
+      request.end,
+      request.step,
+    );
+    // Functions drop the metric name; put it back so the series look like a plain selector's.
+    for (const s of series) s.metric = { ...s.metric, __name__: name };
     if (series.length > 0) out[name] = series;
   }
   return out;
+}
+
+/**
+ * `last_over_time(<metric>[<step>])`: at each point, the newest real sample of the last step, or
+ * nothing. A plain selector would instead carry a value forward for up to 5 minutes (Prometheus's
+ * lookback) wherever a series has no staleness marker — backfilled data never has one — and a
+ * carried value turns into a zero rate followed by a spike. Kepler's extractor differences real
+ * samples; so do we, whether the data comes from a file or from here.
+ */
+export function lastSampleInStep(metric: string, step: number): string {
+  // Prometheus 2.x range selectors include their left edge ([t − r, t]); one millisecond less than
+  // the step keeps the previous point's sample out, so a one-step gap stays a gap.
+  return `last_over_time(${metric}[${Math.max(1, Math.round(step * 1000) - 1)}ms])`;
 }

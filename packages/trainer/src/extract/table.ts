@@ -7,6 +7,7 @@
 // Rows are the union of timestamps; a value nobody reported is NaN and `selectRows` drops the row
 // for the pipelines that need that column.
 import { InvalidArgumentError } from '@modelshelf/registry';
+import { seriesKey } from '../data/prometheus.ts';
 import type { FeatureTable, PromResults, PromSeries } from '../data/types.ts';
 import { energySource } from './energy-sources.ts';
 import { energyMetric, metricRole } from './metrics.ts';
@@ -35,7 +36,7 @@ export function extractTable(results: PromResults, energySourceName: string): Ex
     roles.flatMap(({ role }) => (role.kind === 'workload' && !role.legacy ? [role.feature] : [])),
   );
   for (const { name, role } of roles) {
-    const series = results[name]!;
+    const series = inLabelOrder(results[name]!);
     if (role.kind === 'workload') {
       if (role.legacy && canonicalPresent.has(role.feature)) {
         notes.push(`${name} ignored: ${role.feature} is also present`);
@@ -59,7 +60,7 @@ export function extractTable(results: PromResults, energySourceName: string): Ex
       continue;
     }
     for (const s of all) if (s.metric.source) seenSources.add(s.metric.source);
-    const mine = all.filter((s) => fromSource(s, source.aliases));
+    const mine = inLabelOrder(all.filter((s) => fromSource(s, source.aliases)));
     if (mine.length === 0) {
       missingComponents.push(component);
       continue;
@@ -78,6 +79,17 @@ export function extractTable(results: PromResults, energySourceName: string): Ex
   if (missingComponents.length) notes.push(`no ${source.name} energy for ${missingComponents.join(', ')}`);
 
   return { table: assemble(columns, power), energySource: source.name, missingComponents, notes };
+}
+
+/**
+ * Series sorted by their labels: floating-point sums depend on the order of their terms, and a file
+ * and a Prometheus return the same series in different orders. Same data → same bytes.
+ */
+function inLabelOrder(series: PromSeries[]): PromSeries[] {
+  return series
+    .map((s) => ({ s, key: seriesKey(s.metric) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ s }) => s);
 }
 
 /** A series belongs to the source if its `source` label is one of the aliases (or it has none). */
