@@ -1,0 +1,68 @@
+// Runs test/helpers/sklearn_reference.py (Debian's python3 with python3-sklearn) on the same rows as the
+// TypeScript trainers, for parity tests and benchmarks. Timings come from inside python.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const SKLEARN_PYTHON = '/usr/bin/python3';
+const SCRIPT = fileURLToPath(new URL('./sklearn_reference.py', import.meta.url));
+
+export interface SklearnJob {
+  features: string[];
+  xTrain: Float64Array;
+  xTest: Float64Array;
+  yTrain: Record<string, Float64Array>;
+  yTest: Record<string, Float64Array>;
+  trainers: string[];
+  seed: number;
+  mlp?: { hidden: number[]; epochs: number };
+}
+
+export interface SklearnScore {
+  mae: number;
+  fitSeconds: number;
+  predictSeconds: number;
+}
+
+export interface SklearnResult {
+  sklearn: string;
+  scipy: string;
+  results: Record<string, Record<string, SklearnScore>>;
+}
+
+/** Why scikit-learn cannot run here, or undefined when it can. */
+export function sklearnUnavailable(): string | undefined {
+  if (!existsSync(SKLEARN_PYTHON)) return `${SKLEARN_PYTHON} not found (apt-get install python3-sklearn)`;
+  const probe = spawnSync(SKLEARN_PYTHON, ['-c', 'import sklearn, scipy, numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) return `python3-sklearn is not installed: ${probe.stderr.trim().split('\n').pop()}`;
+  return undefined;
+}
+
+export function runSklearn(job: SklearnJob): Promise<SklearnResult> {
+  const plain = (rec: Record<string, Float64Array>) =>
+    Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, Array.from(v)]));
+  const body = JSON.stringify({
+    ...job,
+    xTrain: Array.from(job.xTrain),
+    xTest: Array.from(job.xTest),
+    yTrain: plain(job.yTrain),
+    yTest: plain(job.yTest),
+  });
+  return new Promise((resolve, reject) => {
+    const child = spawn(SKLEARN_PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.stderr.on('data', (c) => {
+      err += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`sklearn_reference.py exited with ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(out) as SklearnResult);
+    });
+    child.stdin.end(body);
+  });
+}

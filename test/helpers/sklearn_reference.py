@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""scikit-learn / scipy reference for modelshelf's trainers.
+
+Reads one JSON job on stdin, fits the scikit-learn equivalent of each requested Kepler trainer per component on
+the given train rows, predicts the test rows, and prints JSON with MAE and fit/predict seconds measured here
+(interpreter start-up and JSON transfer excluded). Rows and splits come from the caller, so both sides use
+exactly the same data.
+
+Job: {"features": [...], "xTrain": [flat row-major], "xTest": [...], "yTrain": {comp: [...]},
+      "yTest": {comp: [...]}, "trainers": [names], "seed": int, "mlp": {"hidden": [16, 16], "epochs": 200}}
+"""
+import json
+import math
+import sys
+import time
+import warnings
+
+import numpy as np
+import scipy
+import sklearn
+from scipy.optimize import curve_fit
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression, SGDRegressor
+from sklearn.neighbors import KNeighborsRegressor
+from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MaxAbsScaler, PolynomialFeatures, StandardScaler
+
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
+
+
+# Kepler's curve functions and p0 functions (kepler-model-server trainers), CurveFit_Weights order.
+def log_func(x, a, b, c):
+    return a * np.log(b * x + 1) + c
+
+
+def expo_func(x, a, b, c):
+    return a * np.exp(b * x) + c
+
+
+def logi_func(x, A, x0, k, off):
+    return A / (1 + np.exp(-k * (x - x0))) + off
+
+
+def p0(kind, y):
+    span = y.max() - y.min()
+    if kind == "log":
+        return [span, 1, y.min()]
+    if kind == "exp":
+        a = (span // math.e) or (span / math.e) or 1
+        return [a, 1, y.min() - a]
+    return [span, 0.5, span / np.std(y) if np.std(y) > 0 else 1, y.min()]
+
+
+class CurveFit:
+    def __init__(self, kind, column):
+        self.kind, self.column = kind, column
+        self.func = {"log": log_func, "exp": expo_func, "logistic": logi_func}[kind]
+
+    def fit(self, x, y):
+        self.popt, _ = curve_fit(self.func, x[:, self.column], y, p0=p0(self.kind, y), maxfev=20000)
+        return self
+
+    def predict(self, x):
+        return self.func(x[:, self.column], *self.popt)
+
+
+def estimator(name, job, first_sorted):
+    seed = job.get("seed", 0)
+    mlp = job.get("mlp", {})
+    if name == "LinearRegressionTrainer":
+        return LinearRegression(positive=True)
+    if name == "SGDRegressorTrainer":
+        return SGDRegressor(random_state=seed)
+    if name == "PolynomialRegressionTrainer":
+        return make_pipeline(PolynomialFeatures(degree=2), LinearRegression())
+    if name == "GradientBoostingRegressorTrainer":
+        return GradientBoostingRegressor(random_state=seed)
+    if name == "KNeighborsRegressorTrainer":
+        return KNeighborsRegressor(n_neighbors=6)
+    if name == "LogarithmicRegressionTrainer":
+        return CurveFit("log", first_sorted)
+    if name == "ExponentialRegressionTrainer":
+        return CurveFit("exp", first_sorted)
+    if name == "LogisticRegressionTrainer":
+        return CurveFit("logistic", first_sorted)
+    if name == "DenseNetworkTrainer":
+        epochs = mlp.get("epochs", 200)
+        # Fixed epoch count like modelshelf's trainer: tol 0 and a patience longer than the run.
+        net = MLPRegressor(
+            hidden_layer_sizes=tuple(mlp.get("hidden", [16, 16])),
+            max_iter=epochs,
+            tol=0.0,
+            n_iter_no_change=epochs + 1,
+            random_state=seed,
+        )
+        return TransformedTargetRegressor(regressor=net, transformer=StandardScaler())
+    raise SystemExit(f"unknown trainer {name}")
+
+
+def main():
+    job = json.load(sys.stdin)
+    features = job["features"]
+    d = len(features)
+    x_train = np.asarray(job["xTrain"], dtype=np.float64).reshape(-1, d)
+    x_test = np.asarray(job["xTest"], dtype=np.float64).reshape(-1, d)
+    first_sorted = sorted(range(d), key=lambda i: features[i])[0]
+    results = {}
+    for name in job["trainers"]:
+        per = {}
+        for comp, y_train in job["yTrain"].items():
+            y_train = np.asarray(y_train, dtype=np.float64)
+            y_test = np.asarray(job["yTest"][comp], dtype=np.float64)
+            t0 = time.perf_counter()
+            scaler = MaxAbsScaler().fit(x_train)
+            model = estimator(name, job, first_sorted).fit(scaler.transform(x_train), y_train)
+            t1 = time.perf_counter()
+            pred = model.predict(scaler.transform(x_test))
+            t2 = time.perf_counter()
+            per[comp] = {
+                "mae": float(np.mean(np.abs(y_test - pred))),
+                "fitSeconds": t1 - t0,
+                "predictSeconds": t2 - t1,
+            }
+        results[name] = per
+    json.dump({"sklearn": sklearn.__version__, "scipy": scipy.__version__, "results": results}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
