@@ -44,3 +44,4 @@ export { DEFAULT_IMPROVEMENT, type WatchCycle, watchAndTrain } from './publish/w
 export { type ReportDocument, reportDocument } from './report/document.ts';
 export { formatReport } from './report/table.ts';
 export type * from './trainers/types.ts';
+export { allTrainers, TRAINER_NAMES, trainerByName } from './trainers/index.ts';
