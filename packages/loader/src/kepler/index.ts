@@ -10,8 +10,19 @@ export {
 export type { KeplerComponentSpec, KeplerFeatureSpec, KeplerWeightsSpec } from './encode.ts';
 export { encodeKeplerWeights, keplerWeightsToSpec } from './encode.ts';
 export { KEPLER_WEIGHTS_FORMAT, KeplerInputError, KeplerWeightsError } from './errors.ts';
+export type { LinearComponentSpec, LinearModelSpec } from './export.ts';
+export { linearModelToKeplerWeights, writeKeplerWeightsFile } from './export.ts';
 export type { GoArch } from './go-uint64.ts';
 export { fillNodeComponentsMilliwatts, goFloat64ToUint64 } from './go-uint64.ts';
+export type {
+  KeplerImportOptions,
+  KeplerImportReport,
+  KeplerImportResult,
+  KeplerImportStatus,
+} from './import.ts';
+export { importKeplerModels } from './import.ts';
+export type { KeplerModelFiles, KeplerScan } from './import-scan.ts';
+export { scanKeplerModels } from './import-scan.ts';
 export type { KeplerMilliwattOptions, KeplerPredictOptions, KeplerRowInput } from './power-model.ts';
 export { KeplerPowerModel } from './power-model.ts';
 export type { RatioNodePower, RatioShare, RatioSplitOptions, RatioWorkload } from './ratio-model.ts';
@@ -26,3 +37,4 @@ export type { KeplerPredictorKind } from './trainer.ts';
 export { predictorKindForTrainer, trainerFromModelName } from './trainer.ts';
 export type { KeplerComponentWeights, KeplerNumericalFeature, KeplerWeights } from './weights-schema.ts';
 export { KEPLER_COMPONENTS, parseKeplerWeights, parseKeplerWeightsJson } from './weights-schema.ts';
+export { KEPLER_ZIP_FORMAT, KEPLER_ZIP_NOTE, keplerZipCodec } from './zip-codec.ts';
