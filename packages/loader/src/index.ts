@@ -36,7 +36,13 @@ export type { Served } from './swap/served.ts';
 export { type Lease, ServingSlot, type ServingSlotOptions } from './swap/serving-slot.ts';
 export { backoffDelay } from './watch/backoff.ts';
 export { classifyFailure, type FailureReason, LoadError } from './watch/errors.ts';
-export type { RecoveredEvent, StaleEvent, UpdateEvent, WatcherEvents } from './watch/events.ts';
+export type {
+  RecoveredEvent,
+  StaleEvent,
+  TrustWarningEvent,
+  UpdateEvent,
+  WatcherEvents,
+} from './watch/events.ts';
 export type { Logger } from './watch/logger.ts';
 export { type ChangeSources, ModelWatcher } from './watch/model-watcher.ts';
 export type { StoreInput } from './watch/open-store.ts';

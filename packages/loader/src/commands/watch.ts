@@ -4,12 +4,16 @@
 //   {"event":"error","model":"m","version":4,"reason":"integrity","message":"…","at":"…"}
 
 import {
+  addTrustOptions,
   globalOptions,
   InvalidArgumentError,
   openStoreFromOptions,
   parseDuration,
   runAction,
   shortDigest,
+  type TrustCommandOptions,
+  type TrustPolicy,
+  trustPolicyFromOptions,
 } from '@modelshelf/registry';
 import { type Command, Option } from 'commander';
 import { type Decoder, rawDecoder } from '../decode/decoder.ts';
@@ -17,7 +21,7 @@ import { defaultDecoder } from '../decode/default-decoder.ts';
 import type { PollMode } from '../watch/options.ts';
 import { watchModel } from '../watch/watch-model.ts';
 
-interface WatchCommandOptions {
+interface WatchCommandOptions extends TrustCommandOptions {
   pollInterval: number;
   poll?: boolean;
   events?: boolean;
@@ -33,6 +37,7 @@ export interface WatchRun {
   poll: PollMode;
   cacheDir?: string;
   decode: Decoder<unknown>;
+  trust?: TrustPolicy;
   write: (line: string) => void;
   /** Aborting it ends the watch. */
   signal: AbortSignal;
@@ -47,6 +52,7 @@ export async function runWatch(run: WatchRun): Promise<void> {
     pollIntervalMs: run.pollIntervalMs,
     poll: run.poll,
     cacheDir: run.cacheDir,
+    trust: run.trust,
   });
   const at = () => new Date().toISOString();
   const print = (event: Record<string, unknown>, text: string) =>
@@ -78,6 +84,12 @@ export async function runWatch(run: WatchRun): Promise<void> {
       `error ${e.message}`,
     ),
   );
+  watcher.on('warning', (w) =>
+    print(
+      { event: 'warning', model: w.model, version: w.version, message: w.message, at: at() },
+      `warning ${w.message} (served anyway: --require-signature warn)`,
+    ),
+  );
   watcher.on('stale', (s) =>
     print(
       { event: 'stale', model: s.model, sinceMs: s.sinceMs, at: at() },
@@ -98,7 +110,7 @@ export async function runWatch(run: WatchRun): Promise<void> {
 }
 
 export function registerWatch(program: Command): void {
-  program
+  const watch = program
     .command('watch')
     .description(
       'follow a reference as an estimator would: print each version served and each failure, until Ctrl-C',
@@ -118,32 +130,34 @@ export function registerWatch(program: Command): void {
       '--cache-dir <dir>',
       'keep verified files and the last good version here (serves it when storage is down at start)',
     )
-    .option('--raw', 'do not decode: only fetch and verify the files')
-    .action(
-      runAction(async (ref: string, opts: WatchCommandOptions, cmd: Command) => {
-        if (opts.pollInterval <= 0) throw new InvalidArgumentError('--poll-interval must be positive');
-        const store = await openStoreFromOptions(cmd);
-        const controller = new AbortController();
-        const stop = () => controller.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        try {
-          await runWatch({
-            ref,
-            store,
-            json: globalOptions(cmd).json,
-            pollIntervalMs: opts.pollInterval,
-            poll: opts.poll || opts.events === false ? 'always' : 'auto',
-            cacheDir: opts.cacheDir,
-            decode: opts.raw ? rawDecoder : defaultDecoder,
-            write: (line) => process.stdout.write(`${line}\n`),
-            signal: controller.signal,
-          });
-        } finally {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          await store.close();
-        }
-      }),
-    );
+    .option('--raw', 'do not decode: only fetch and verify the files');
+  addTrustOptions(watch).action(
+    runAction(async (ref: string, opts: WatchCommandOptions, cmd: Command) => {
+      if (opts.pollInterval <= 0) throw new InvalidArgumentError('--poll-interval must be positive');
+      const trust = trustPolicyFromOptions(opts);
+      const store = await openStoreFromOptions(cmd);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        await runWatch({
+          ref,
+          store,
+          json: globalOptions(cmd).json,
+          pollIntervalMs: opts.pollInterval,
+          poll: opts.poll || opts.events === false ? 'always' : 'auto',
+          cacheDir: opts.cacheDir,
+          decode: opts.raw ? rawDecoder : defaultDecoder,
+          trust,
+          write: (line) => process.stdout.write(`${line}\n`),
+          signal: controller.signal,
+        });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await store.close();
+      }
+    }),
+  );
 }

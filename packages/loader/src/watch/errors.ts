@@ -1,15 +1,17 @@
 // Why a version was not served. Every failure names the model, the version (when one was chosen)
 // and a reason class the metrics and the remembered-bad-version logic branch on.
-import { ModelshelfError } from '@modelshelf/registry';
+import { ModelshelfError, UntrustedVersionError } from '@modelshelf/registry';
 
 /**
  * - `integrity`: a file's bytes differ from the manifest (digest or size), or a manifest is malformed.
  * - `decode`: the files are intact but the decoder refused them.
  * - `not-found`: the model, version or alias does not exist (yet).
  * - `unreachable`: storage did not answer (network, outage, EIO); retried with backoff.
+ * - `untrusted`: the trust policy (enforce) refuses it: unsigned, signed by an unknown key, or a
+ *   signature that does not verify. Re-checked at every poll (a signature may be added later).
  * - `internal`: anything else (a bug); retried with backoff.
  */
-export type FailureReason = 'integrity' | 'decode' | 'not-found' | 'unreachable' | 'internal';
+export type FailureReason = 'integrity' | 'decode' | 'not-found' | 'unreachable' | 'untrusted' | 'internal';
 
 /** Reasons that will not fix themselves by retrying the same version: remembered until the head changes. */
 export const PERMANENT_REASONS: ReadonlySet<FailureReason> = new Set(['integrity', 'decode']);
@@ -37,6 +39,7 @@ export class LoadError extends ModelshelfError {
 function categoryOf(reason: FailureReason) {
   if (reason === 'integrity') return 'integrity' as const;
   if (reason === 'not-found') return 'not-found' as const;
+  if (reason === 'untrusted') return 'integrity' as const;
   return 'internal' as const;
 }
 
@@ -47,6 +50,8 @@ const HINTS: Record<FailureReason, string> = {
     'the files are intact but not a model this estimator can read: check the format the trainer exported',
   'not-found': 'check the reference with `modelshelf ls`; the watcher keeps polling until it appears',
   unreachable: 'the watcher keeps retrying with backoff and serves the last good version meanwhile',
+  untrusted:
+    'sign the version with `modelshelf sign <model>@<version> --key <private.pem>` using a trusted key; the current model keeps serving',
   internal: 'this is a bug: please report it with the log line',
 };
 
@@ -54,6 +59,7 @@ const HINTS: Record<FailureReason, string> = {
 export function classifyFailure(err: unknown, stage: 'check' | 'fetch' | 'decode'): FailureReason {
   if (err instanceof LoadError) return err.reason;
   if (stage === 'decode') return 'decode';
+  if (err instanceof UntrustedVersionError) return 'untrusted';
   if (err instanceof ModelshelfError) {
     if (err.category === 'integrity') return 'integrity';
     if (err.category === 'not-found') return 'not-found';

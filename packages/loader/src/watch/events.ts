@@ -25,10 +25,18 @@ export interface RecoveredEvent {
   afterMs: number;
 }
 
+/** A version served although the trust policy (`warn`) would refuse it under `enforce`. */
+export interface TrustWarningEvent {
+  model: string;
+  version: number;
+  message: string;
+}
+
 export interface WatcherEvents {
   update: [UpdateEvent];
   /** A check or load failed; the current model (if any) keeps serving. */
   error: [LoadError];
   stale: [StaleEvent];
   recovered: [RecoveredEvent];
+  warning: [TrustWarningEvent];
 }

@@ -1,6 +1,6 @@
 // The Loader role: for one chosen version, fetch + verify its files, then decode them. Failures
 // are classified (integrity, decode, unreachable, …) and tagged with the model and version.
-import type { Manifest, Store } from '@modelshelf/registry';
+import { checkTrust, type Manifest, type Store, type TrustPolicy } from '@modelshelf/registry';
 import type { BlobCache } from '../cache/blob-cache.ts';
 import type { Decoder } from '../decode/decoder.ts';
 import { fetchVersion } from '../fetch/fetch-version.ts';
@@ -12,6 +12,8 @@ export interface LoadedVersion<T> {
   digest: string;
   value: T;
   downloadedBytes: number;
+  /** Set when the trust policy is `warn` and the version would be refused under `enforce`. */
+  trustWarning?: string;
 }
 
 export async function loadVersion<T>(
@@ -20,11 +22,15 @@ export async function loadVersion<T>(
   version: number,
   decode: Decoder<T>,
   cache?: BlobCache,
+  trust?: TrustPolicy,
 ): Promise<LoadedVersion<T>> {
   let rec: Awaited<ReturnType<Store['readVersion']>>;
   let fetched: Awaited<ReturnType<typeof fetchVersion>>;
+  let trustWarning: string | undefined;
   try {
     rec = await store.readVersion(model, version);
+    // Signatures are checked against the exact manifest bytes just read, before any file is fetched.
+    trustWarning = (await checkTrust(store, model, version, trust, rec)).warning;
     fetched = await fetchVersion(store, rec.manifest, cache);
   } catch (err) {
     throw new LoadError(model, version, classifyFailure(err, 'fetch'), err);
@@ -41,5 +47,6 @@ export async function loadVersion<T>(
     digest: rec.digest,
     value,
     downloadedBytes: fetched.downloadedBytes,
+    trustWarning,
   };
 }

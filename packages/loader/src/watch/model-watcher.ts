@@ -195,7 +195,12 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
         this.bad.set(failure.version, failure);
       this.report(failure);
       if (failure.reason === 'unreachable' && !this.slot.current()) await this.bootFromCache();
-      if (PERMANENT_REASONS.has(failure.reason) || failure.reason === 'not-found') {
+      // Waiting for a version to appear or to be signed: poll at the normal pace, no backoff.
+      if (
+        PERMANENT_REASONS.has(failure.reason) ||
+        failure.reason === 'not-found' ||
+        failure.reason === 'untrusted'
+      ) {
         this.failures = 0;
         return this.nextDelay();
       }
@@ -282,7 +287,21 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
   private async load(store: Store, target: Target): Promise<void> {
     this.log.info({ version: target.version, via: target.via }, 'loading');
     this.metrics.storageRequest(this.model, 'manifest');
-    const loaded = await loadVersion(store, this.model, target.version, this.options.decode, this.cache);
+    const loaded = await loadVersion(
+      store,
+      this.model,
+      target.version,
+      this.options.decode,
+      this.cache,
+      this.options.trust,
+    );
+    if (loaded.trustWarning && !this.closed) {
+      this.log.warn(
+        { version: target.version, reason: loaded.trustWarning },
+        'serving a version that is not trusted',
+      );
+      this.emit('warning', { model: this.model, version: target.version, message: loaded.trustWarning });
+    }
     if (this.closed) {
       disposeValue(loaded.value);
       return;

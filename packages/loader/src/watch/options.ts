@@ -1,3 +1,4 @@
+import type { TrustPolicy } from '@modelshelf/registry';
 import type { Registry } from 'prom-client';
 import type { Decoder } from '../decode/decoder.ts';
 import type { MinioHintOptions } from '../source/push-hint.ts';
@@ -43,6 +44,12 @@ export interface WatchOptions<T> {
   disposeGraceMs?: number;
   /** MinIO ListenBucketNotification as an extra hint (polling stays on unless poll is "never"). */
   minio?: MinioHintOptions;
+  /**
+   * Signature policy. Under `enforce` a version without a valid signature by a trusted key is
+   * never served (error event, reason "untrusted"; the current model keeps serving); under `warn`
+   * it is served and a `warning` event is emitted. Default: signatures are not checked.
+   */
+  trust?: TrustPolicy;
 }
 
 export const DEFAULTS = {

@@ -1,5 +1,6 @@
 // The public entry points: watchModel (long-running, hot-swapping) and loadModel (one shot).
 
+import type { TrustPolicy } from '@modelshelf/registry';
 import { BlobCache } from '../cache/blob-cache.ts';
 import type { Decoder } from '../decode/decoder.ts';
 import { type DefaultDecoded, defaultDecoder } from '../decode/default-decoder.ts';
@@ -23,6 +24,10 @@ export interface LoadOptions<T> {
   ref: string;
   decode?: Decoder<T>;
   cacheDir?: string;
+  /** Signature policy; under `enforce` an untrusted version throws LoadError (reason "untrusted"). */
+  trust?: TrustPolicy;
+  /** Where a `warn` policy's warning goes. Default: process.emitWarning (printed on stderr). */
+  onTrustWarning?: (message: string) => void;
 }
 
 /** Resolves, fetches, verifies and decodes `ref` once. Throws LoadError naming the model, version and reason. */
@@ -38,7 +43,19 @@ export async function loadModel<T = DefaultDecoded>(options: LoadOptions<T>): Pr
       throw new LoadError(model, undefined, classifyFailure(err, 'check'), err);
     }
     const cache = options.cacheDir ? new BlobCache(options.cacheDir) : undefined;
-    const loaded = await loadVersion(store, resolution.model, resolution.version, decode, cache);
+    const loaded = await loadVersion(
+      store,
+      resolution.model,
+      resolution.version,
+      decode,
+      cache,
+      options.trust,
+    );
+    if (loaded.trustWarning) {
+      const warn =
+        options.onTrustWarning ?? ((m: string) => process.emitWarning(m, 'ModelshelfTrustWarning'));
+      warn(loaded.trustWarning);
+    }
     return {
       model: resolution.model,
       version: resolution.version,
