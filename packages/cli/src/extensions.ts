@@ -22,14 +22,25 @@ const ABSENT = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED',
 const THIS_FILE = fileURLToPath(import.meta.url);
 
 /**
- * "Not there (yet)" is normal: the package, its exported subpath or its entry file is missing, and
- * Node then says "… imported from <this file>". A module missing further down (imported by the
+ * "Not there (yet)" is normal: the package does not export the subpath, or the package or its entry
+ * file is missing, and Node then says "… imported from <this file>" (vite, under vitest, words it
+ * "… is not exported under the conditions …"). A module missing further down (imported by the
  * package's own files) is a real bug in that package and must be reported, not skipped.
  */
-function isAbsent(err: unknown): boolean {
+function isAbsent(err: unknown, specifier: string): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (!code || !ABSENT.has(code)) return false;
-  return code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || String((err as Error).message).includes(THIS_FILE);
+  const message = String((err as Error | undefined)?.message);
+  if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return true;
+  if (
+    /is not exported|not defined by "exports"/.test(message) &&
+    message.includes(specifier.split('/').slice(0, 2).join('/'))
+  )
+    return true;
+  return (
+    code !== undefined &&
+    ABSENT.has(code) &&
+    (message.includes(THIS_FILE) || message.includes(`'${specifier}'`))
+  );
 }
 
 async function findRegister(ext: Extension): Promise<Register | undefined> {
@@ -38,7 +49,7 @@ async function findRegister(ext: Extension): Promise<Register | undefined> {
     try {
       mod = (await import(specifier)) as Record<string, unknown>;
     } catch (err) {
-      if (isAbsent(err)) continue;
+      if (isAbsent(err, specifier)) continue;
       throw err;
     }
     const register = mod[ext.exportName];

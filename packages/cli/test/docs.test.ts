@@ -10,9 +10,10 @@ describe('docs/cli.md', () => {
     // Sanity: the generator really walked the program, so an empty render cannot pass.
     for (const heading of ['### `modelshelf push`', '#### `modelshelf alias set`', '## Exit codes'])
       expect(generated).toContain(heading);
+    // toBe shows the differing lines; the message says how to fix it.
     expect(
-      committed === generated,
+      committed,
       'docs/cli.md is out of date: run `pnpm exec tsx scripts/gen-cli-docs.ts` to refresh',
-    ).toBe(true);
+    ).toBe(generated);
   });
 });
