@@ -4,6 +4,7 @@
 // decode, so a watcher with its own decoder never pays for them.
 import type { Manifest } from '@modelshelf/registry';
 import type { ArtifactFiles, DecodedModel } from '../formats/types.ts';
+import { trainerFromModelName } from '../kepler/trainer.ts';
 import type { Decoder } from './decoder.ts';
 
 export type DefaultDecoded = DecodedModel;
@@ -15,7 +16,7 @@ export const defaultDecoder: Decoder<DefaultDecoded> = async (files: ArtifactFil
     const { createKeplerWeightsCodec } = await import('../kepler/codec.ts');
     const { subsetArtifactFiles } = await import('../formats/artifact-bytes.ts');
     try {
-      return await createKeplerWeightsCodec({ trainer: trainerOf(manifest) }).decode(
+      return await createKeplerWeightsCodec(keplerOptionsOf(manifest)).decode(
         subsetArtifactFiles(files, declared.files),
       );
     } catch {
@@ -26,13 +27,22 @@ export const defaultDecoder: Decoder<DefaultDecoded> = async (files: ArtifactFil
     import('../formats/format-registry.ts'),
     import('../kepler/codec.ts'),
   ]);
-  const registry = defaultFormatRegistry();
-  if (!registry.get('kepler-weights')) {
-    // The manifest may say which trainer produced the weights when the files do not.
-    registry.register(createKeplerWeightsCodec({ trainer: trainerOf(manifest) }));
-  }
+  // The manifest may say which trainer produced the weights when the files do not (e.g. weights.json):
+  // replace the registry's default kepler-weights codec by one bound to that trainer.
+  const registry = defaultFormatRegistry().register(createKeplerWeightsCodec(keplerOptionsOf(manifest)));
   return registry.decodeBest(files, manifest.formats.length > 0 ? manifest.formats : undefined);
 };
 
-const trainerOf = (manifest: Manifest) =>
-  typeof manifest.metadata.trainer === 'string' ? manifest.metadata.trainer : undefined;
+/** What the manifest knows that the weight file may not: the trainer and the training machine's cores. */
+const keplerOptionsOf = (manifest: Manifest) => {
+  const spec = manifest.metadata.machine_spec as { cores?: unknown } | undefined;
+  const cores = typeof spec?.cores === 'number' && spec.cores > 0 ? spec.cores : undefined;
+  return { trainer: trainerOf(manifest), modelCores: cores };
+};
+
+/** Kepler's metadata names the trainer directly or through model_name (`<Trainer>_<node type>`). */
+const trainerOf = (manifest: Manifest) => {
+  const { trainer, model_name: modelName } = manifest.metadata;
+  if (typeof trainer === 'string') return trainer;
+  return typeof modelName === 'string' ? trainerFromModelName(modelName) : undefined;
+};

@@ -1,3 +1,5 @@
+import { keplerWeightsCodec } from '../kepler/codec.ts';
+import { keplerZipCodec } from '../kepler/zip-codec.ts';
 import { subsetArtifactFiles } from './artifact-bytes.ts';
 import { kerasH5Codec } from './keras-h5.ts';
 import { savedModelCodec } from './savedmodel.ts';
@@ -122,6 +124,8 @@ export class FormatRegistry {
 /** A registry with every codec this package ships; extend it with `.register(codec)`. */
 export function defaultFormatRegistry(preference?: readonly string[]): FormatRegistry {
   return new FormatRegistry(preference)
+    .register(keplerWeightsCodec)
+    .register(keplerZipCodec)
     .register(tfliteCodec)
     .register(tfjsLayersCodec)
     .register(kerasH5Codec)
