@@ -31,8 +31,9 @@ export function meanAbsoluteError(a: Float64Array, b: Float64Array): number {
 export function reorderColumns(x: Matrix, from: readonly string[], order: readonly string[]): Float64Array {
   const idx = order.map((f) => from.indexOf(f));
   const out = new Float64Array(x.rows * order.length);
-  for (let r = 0; r < x.rows; r++)
-    idx.forEach((c, j) => (out[r * order.length + j] = x.data[r * x.cols + c]!));
+  for (let r = 0; r < x.rows; r++) {
+    for (let j = 0; j < idx.length; j++) out[r * order.length + j] = x.data[r * x.cols + idx[j]!]!;
+  }
   return out;
 }
 
