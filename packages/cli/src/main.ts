@@ -25,4 +25,10 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// `modelshelf versions m | head -1` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 await main(process.argv.slice(2));
