@@ -120,6 +120,7 @@ export class FsDriver implements StorageDriver {
   /** Writes `fill`'s output to a fresh temp file, fsynced. Returns its path and the bytes written. */
   private async writeTemp(
     fill: (fd: import('node:fs/promises').FileHandle) => Promise<number>,
+    durable = true,
   ): Promise<[string, number]> {
     const dir = join(this.root, TMP_DIR);
     await mkdir(dir, { recursive: true });
@@ -127,7 +128,7 @@ export class FsDriver implements StorageDriver {
     const fh = await open(tmp, 'wx', 0o644);
     try {
       const size = await fill(fh);
-      await fh.sync();
+      if (durable) await fh.sync();
       return [tmp, size];
     } catch (err) {
       await fh.close().catch(() => {});
@@ -232,10 +233,11 @@ export class FsDriver implements StorageDriver {
   private async lock(key: string): Promise<() => Promise<void>> {
     const lockPath = join(this.root, LOCK_DIR, encodeURIComponent(key));
     const deadline = Date.now() + this.lockWaitMs;
+    // A lock only matters while its owner runs, so it is not fsynced.
     const [tmp] = await this.writeTemp(async (fh) => {
       await fh.writeFile(JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
       return 0;
-    }).catch((err) => this.wrap(err, key));
+    }, false).catch((err) => this.wrap(err, key));
     try {
       await mkdir(dirname(lockPath), { recursive: true });
       for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {

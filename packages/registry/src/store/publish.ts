@@ -83,13 +83,17 @@ export async function publish(ctx: StoreContext, options: PublishOptions): Promi
     }
   }
 
-  await ctx.driver
-    .putCreateOnly(indexKey(model), encodeDocument({ model, createdAt: nowIso() }))
-    .catch((err) => {
-      if (!(err instanceof AlreadyExistsError)) throw err;
-    });
+  // The index entry is written before the first head, so an existing head means it is there.
+  const head = await readHead(ctx, model);
+  if (!head) {
+    await ctx.driver
+      .putCreateOnly(indexKey(model), encodeDocument({ model, createdAt: nowIso() }))
+      .catch((err) => {
+        if (!(err instanceof AlreadyExistsError)) throw err;
+      });
+  }
 
-  const version = await reserveVersion(ctx, model);
+  const version = await reserveVersion(ctx, model, head?.head.latest ?? 0);
   const entries: FileEntry[] = [];
   for (const file of files) {
     entries.push(await storeFile(ctx, model, version, file, options.onProgress));
@@ -155,9 +159,8 @@ function validateFiles(files: PublishFile[]): PublishFile[] {
 }
 
 /** Claims the lowest free version number above the head's latest. */
-async function reserveVersion(ctx: StoreContext, model: string): Promise<number> {
-  const head = await readHead(ctx, model);
-  let n = (head?.head.latest ?? 0) + 1;
+async function reserveVersion(ctx: StoreContext, model: string, latest: number): Promise<number> {
+  let n = latest + 1;
   for (;;) {
     const doc = { model, version: n, createdAt: nowIso(), creator: ctx.creator };
     try {
