@@ -1,8 +1,8 @@
 import h5wasm, { type File as H5File } from 'h5wasm/node';
 
-// h5wasm runs the HDF5 C library in WebAssembly over an in-memory Emscripten filesystem (MEMFS). These
-// helpers move bytes in and out of that filesystem so no HDF5 file ever touches the real disk, and turn
-// HDF5's error stack into one readable line.
+// h5wasm runs the HDF5 C library in WebAssembly over an in-memory Emscripten filesystem (MEMFS). Writing
+// trusted files happens here, in the main thread, so no HDF5 file touches the real disk; reading untrusted
+// files happens in a worker (hdf5-tree.ts) because corrupt input can abort the library.
 
 type H5Module = Awaited<typeof h5wasm.ready>;
 
@@ -24,24 +24,6 @@ export function summarizeHdf5Error(err: unknown): string {
   const frames = [...text.matchAll(/in (\w+)\(\): (.+)$/gm)];
   const last = frames[frames.length - 1];
   return last ? `${last[1]}(): ${last[2]!.trim()}` : text.split('\n')[0]!;
-}
-
-/** Opens `bytes` read-only in MEMFS, hands the file to `use`, then closes and deletes it whatever happens. */
-export async function withHdf5Bytes<T>(bytes: Uint8Array, use: (file: H5File) => T): Promise<T> {
-  const { FS } = await h5();
-  const path = `/modelshelf-read-${process.pid}-${counter++}.h5`;
-  FS!.writeFile(path, bytes);
-  let file: H5File | undefined;
-  try {
-    file = new h5wasm.File(path, 'r');
-    return use(file);
-  } finally {
-    try {
-      file?.close();
-    } finally {
-      FS!.unlink(path);
-    }
-  }
 }
 
 /** Creates a new HDF5 file in MEMFS, lets `fill` write it, and returns its bytes. */

@@ -1,4 +1,3 @@
-import type { Dataset, Group, File as H5File } from 'h5wasm/node';
 import type { ArtifactBytes } from './artifact-bytes.ts';
 import { type DecodedDenseModel, decodedDenseModel } from './dense/decoded.ts';
 import { denseMetadataOf, MODELSHELF_METADATA_KEY, parseDenseMetadata } from './dense/metadata.ts';
@@ -9,7 +8,8 @@ import {
   isDenseActivation,
   validateDenseNetwork,
 } from './dense/network.ts';
-import { createHdf5Bytes, summarizeHdf5Error, withHdf5Bytes } from './h5wasm-memfs.ts';
+import { createHdf5Bytes } from './h5wasm-memfs.ts';
+import { type Hdf5Node, readHdf5Tree } from './hdf5-tree.ts';
 import { type ArtifactFiles, type FormatCodec, FormatError } from './types.ts';
 
 // Keras HDF5 (.h5) for Sequential dense models, in the layout Keras 2 writes with model.save('x.h5'):
@@ -20,6 +20,7 @@ import { type ArtifactFiles, type FormatCodec, FormatError } from './types.ts';
 // The reader resolves each weight by its recorded weight_name relative to the layer group, so Keras 2
 // names ("dense/kernel:0"), Keras 3 legacy-h5 names ("kernel" or "sequential/dense/kernel") and weights-only
 // files (layer_names on the root) all decode. Strings may be fixed-length bytes or variable-length UTF-8.
+// Reading goes through a worker thread (hdf5-tree.ts) because the HDF5 C library is not safe on corrupt input.
 
 export const KERAS_H5_FORMAT = 'keras-h5';
 export const KERAS_H5_FILE = 'model.h5';
@@ -106,8 +107,19 @@ function textList(value: unknown, what: string): string[] {
   return value.map((v, i) => text(v, `${what}[${i}]`));
 }
 
-function attr(node: Group, name: string): unknown {
-  return node.attrs[name]?.value;
+type Hdf5Group = Extract<Hdf5Node, { kind: 'group' }>;
+
+function attr(node: Hdf5Node, name: string): unknown {
+  return node.attrs[name];
+}
+
+/** Follows a slash-separated path below `group`, as h5py's group[path] does. */
+function child(group: Hdf5Group, path: string): Hdf5Node | undefined {
+  let node: Hdf5Node | undefined = group;
+  for (const part of path.split('/').filter(Boolean)) {
+    node = node?.kind === 'group' ? node.children[part] : undefined;
+  }
+  return node;
 }
 
 interface DenseConfig {
@@ -170,9 +182,9 @@ function denseConfigs(modelConfigJson: string): DenseConfig[] {
   return dense;
 }
 
-function floats(group: Group, weightName: string, expected: number[], layer: string): Float32Array {
-  const node = group.get(weightName) as Dataset | null;
-  if (node?.type !== 'Dataset') {
+function floats(group: Hdf5Group, weightName: string, expected: number[], layer: string): Float32Array {
+  const node = child(group, weightName);
+  if (node?.kind !== 'dataset') {
     throw new Unsupported(`layer "${layer}": weight "${weightName}" named in weight_names is not a dataset`);
   }
   const shape = node.shape ?? [];
@@ -196,12 +208,13 @@ function kernelAndBias(names: string[]): [string | undefined, string | undefined
   return [find('kernel') ?? names[0], find('bias') ?? names[1]];
 }
 
-function readNetwork(file: H5File): DenseNetwork {
+function readNetwork(file: Hdf5Node): DenseNetwork {
+  if (file.kind !== 'group') throw new Unsupported('the HDF5 root is not a group');
   const modelConfig = attr(file, 'model_config');
   if (modelConfig === undefined) throw new Unsupported('no model_config attribute: not a Keras model file');
   const configs = denseConfigs(text(modelConfig, 'model_config'));
-  const weightsRoot = (file.get('model_weights') as Group | null) ?? file;
-  if (weightsRoot.type !== 'Group') throw new Unsupported('model_weights is not a group');
+  const weightsRoot = file.children.model_weights ?? file;
+  if (weightsRoot.kind !== 'group') throw new Unsupported('model_weights is not a group');
   const layerNames = textList(attr(weightsRoot, 'layer_names'), 'layer_names');
 
   const layers: DenseLayer[] = [];
@@ -209,14 +222,14 @@ function readNetwork(file: H5File): DenseNetwork {
   for (const cfg of configs) {
     if (!layerNames.includes(cfg.name))
       throw new Unsupported(`layer "${cfg.name}" is missing from layer_names`);
-    const group = weightsRoot.get(cfg.name) as Group | null;
-    if (group?.type !== 'Group') throw new Unsupported(`no weights group for layer "${cfg.name}"`);
+    const group = weightsRoot.children[cfg.name];
+    if (group?.kind !== 'group') throw new Unsupported(`no weights group for layer "${cfg.name}"`);
     const [kernelName, biasName] = kernelAndBias(
       textList(attr(group, 'weight_names'), `${cfg.name} weight_names`),
     );
     if (!kernelName) throw new Unsupported(`layer "${cfg.name}" lists no weights`);
-    const kernelNode = group.get(kernelName) as Dataset | null;
-    const inDim = inputs ?? kernelNode?.shape?.[0];
+    const kernelNode = child(group, kernelName);
+    const inDim = inputs ?? (kernelNode?.kind === 'dataset' ? kernelNode.shape?.[0] : undefined);
     if (inDim === undefined) throw new Unsupported(`layer "${cfg.name}": kernel "${kernelName}" not found`);
     const kernel = floats(group, kernelName, [inDim, cfg.units], cfg.name);
     const bias =
@@ -251,11 +264,12 @@ export async function decodeKerasH5Network(bytes: Uint8Array): Promise<DenseNetw
   if (bytes.length < 8 || HDF5_SIGNATURE.some((b, i) => bytes[i] !== b)) {
     throw new Unsupported('missing the HDF5 signature (\\x89HDF\\r\\n\\x1a\\n) at offset 0');
   }
-  // HDF5's own failures (corrupt superblock, broken B-tree…) arrive as long diagnostic stacks: summarize them.
-  return withHdf5Bytes(bytes, readNetwork).catch((err) => {
+  try {
+    return readNetwork(await readHdf5Tree(bytes));
+  } catch (err) {
     if (err instanceof Unsupported || (err as Error).name === 'DenseNetworkError') throw err;
-    throw new Unsupported(summarizeHdf5Error(err));
-  });
+    throw new Unsupported((err as Error).message);
+  }
 }
 
 function locate(files: ArtifactFiles): string | undefined {

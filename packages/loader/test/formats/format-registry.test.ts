@@ -5,6 +5,7 @@ import {
   DEFAULT_FORMAT_PREFERENCE,
   type DeclaredFormat,
   defaultFormatRegistry,
+  FormatRegistry,
   NoDecodableFormatError,
 } from '../../src/formats/format-registry.ts';
 import { kerasH5Codec } from '../../src/formats/keras-h5.ts';
@@ -80,19 +81,22 @@ describe('FormatRegistry.decodeBest', () => {
     ).rejects.toThrow(/no known format matched/);
   });
 
-  it('lets others register their codecs and slots them by the preference list', async () => {
-    const keplerLike: FormatCodec = {
-      name: 'kepler-weights',
-      detect: async (files) => files.paths().includes('weights.json'),
-      decode: async () => ({
-        format: 'kepler-weights',
-        features: [],
-        outputs: [],
-        predict: () => new Float64Array(),
-      }),
-    };
-    const registry = defaultFormatRegistry().register(keplerLike);
-    expect(registry.ordered()).toEqual(DEFAULT_FORMAT_PREFERENCE.filter((n) => registry.names().includes(n)));
-    expect(registry.ordered()[0]).toBe('kepler-weights');
+  it('lets others register their codecs and slots them by the preference list, unknown names last', () => {
+    const stub = (name: string): FormatCodec => ({
+      name,
+      detect: async () => false,
+      decode: async () => {
+        throw new Error('not used');
+      },
+    });
+    const registry = new FormatRegistry()
+      .register(stub('custom-format'))
+      .register(tfliteCodec)
+      .register(stub('kepler-weights'));
+    expect(registry.ordered()).toEqual(['kepler-weights', 'tflite', 'custom-format']);
+    expect(registry.ordered(['custom-format'])[0]).toBe('custom-format');
+    expect(DEFAULT_FORMAT_PREFERENCE.indexOf('tflite')).toBeLessThan(
+      DEFAULT_FORMAT_PREFERENCE.indexOf('keras-h5'),
+    );
   });
 });
