@@ -88,3 +88,13 @@ export function countRequests(driver: S3Driver): { readonly count: number; reset
     },
   };
 }
+
+/** Keys of the incomplete multipart uploads below the driver's prefix (for suites outside this package). */
+export async function pendingUploads(driver: S3Driver): Promise<string[]> {
+  const { ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
+  const prefix = `${driver.location.slice(`s3://${driver.bucket}/`.length)}/`;
+  const page = await driver.client.send(
+    new ListMultipartUploadsCommand({ Bucket: driver.bucket, Prefix: prefix }),
+  );
+  return (page.Uploads ?? []).map((u) => u.Key!.slice(prefix.length));
+}
