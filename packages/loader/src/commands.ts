@@ -4,10 +4,12 @@
 import type { Command } from 'commander';
 import { registerImportKepler } from './commands/import-kepler.ts';
 import { registerPredict } from './commands/predict.ts';
+import { registerEstimator } from './commands/estimator.ts';
 import { registerWatch } from './commands/watch.ts';
 
 export function registerLoaderCommands(program: Command): Command {
   registerWatch(program);
+  registerEstimator(program);
   registerPredict(program);
   registerImportKepler(program);
   return program;

@@ -8,6 +8,24 @@ export { registerLoaderCommands, runWatch, type WatchRun } from './commands.ts';
 export { localFiles, memoryFiles } from './decode/artifact-files.ts';
 export { type ArtifactFiles, type Decoder, type RawFiles, rawDecoder } from './decode/decoder.ts';
 export { type DefaultDecoded, defaultDecoder } from './decode/default-decoder.ts';
+export {
+  type BestModelRouting,
+  type EstimatorHandle,
+  type EstimatorOptions,
+  type ExplicitRoute,
+  type RouteState,
+  startEstimator,
+} from './estimator/estimator.ts';
+export {
+  normaliseEnergySource,
+  OUTPUT_TYPES,
+  type OutputType,
+  type PowerRequest,
+  type PowerResponse,
+  ProtocolError,
+  parsePowerRequest,
+} from './estimator/protocol.ts';
+export { SocketInUseError, SocketPathError } from './estimator/socket-server.ts';
 export { type FetchResult, fetchVersion, filesFromCache } from './fetch/fetch-version.ts';
 // Format codecs (owned by formats/) and the Kepler runtime (owned by kepler/). The format registry
 // pulls in tfjs and h5wasm (seconds to load), so it is reached lazily, never at import time.

@@ -1,0 +1,97 @@
+// The estimator's Prometheus metrics (the loader's own metrics share the same registry) and the small
+// HTTP endpoint that exposes them: /metrics for Prometheus, /healthz (alive) and /readyz (every
+// configured route serves a model) for probes.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
+
+export type Outcome = 'ok' | 'error';
+
+export interface EstimatorMetrics {
+  request(route: string, outcome: Outcome, seconds: number, rows: number): void;
+  inflight(delta: number): void;
+}
+
+export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'modelshelf_estimator_process_' });
+  const requests = new Counter({
+    name: 'modelshelf_estimator_requests_total',
+    help: 'Power-estimation requests answered, by route (source/output type) and outcome.',
+    labelNames: ['route', 'outcome'],
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'modelshelf_estimator_request_duration_seconds',
+    help: 'Time from a complete request to its response being written.',
+    labelNames: ['outcome'],
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1],
+    registers,
+  });
+  const rows = new Counter({
+    name: 'modelshelf_estimator_rows_total',
+    help: 'Rows (workloads or nodes) estimated.',
+    registers,
+  });
+  const inflight = new Gauge({
+    name: 'modelshelf_estimator_inflight_requests',
+    help: 'Requests being answered now.',
+    registers,
+  });
+  return {
+    request(route, outcome, seconds, n) {
+      requests.inc({ route, outcome });
+      duration.observe({ outcome }, seconds);
+      if (outcome === 'ok') rows.inc(n);
+    },
+    inflight: (delta) => inflight.inc(delta),
+  };
+}
+
+export interface MetricsEndpoint {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveMetrics(
+  registry: Registry,
+  host: string,
+  port: number,
+  isReady: () => boolean,
+): Promise<MetricsEndpoint> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    } else if (path === '/metrics') {
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (err: unknown) => res.writeHead(500).end(String(err)),
+      );
+    } else if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else if (path === '/readyz') {
+      const ready = isReady();
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'loading\n');
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${shownHost}:${addr.port}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
