@@ -3,6 +3,7 @@
 //  - the registry never depends on the loader or trainer (data flows one way);
 //  - a registry command such as `modelshelf ls` need not load them at all (main.ts skips them).
 import { fileURLToPath } from 'node:url';
+import { registerFormatDetector } from '@modelshelf/registry';
 import type { Command } from 'commander';
 
 interface Extension {
@@ -70,4 +71,21 @@ export async function registerExtensions(program: Command): Promise<string[]> {
     }
   }
   return problems;
+}
+
+/**
+ * Detectors `push` consults when no --format is given. Registered as thin stubs so that a registry
+ * command never imports the loader up front: the loader's detector loads only when a push needs it.
+ */
+export function registerLazyFormatDetectors(): void {
+  registerFormatDetector('kepler-weights', async (files) => {
+    if (!files.some((f) => f.path.toLowerCase().endsWith('.json'))) return undefined;
+    try {
+      const { detectKeplerWeightsFiles } = await import('@modelshelf/loader/kepler-detector');
+      return await detectKeplerWeightsFiles(files);
+    } catch (err) {
+      if (isAbsent(err, '@modelshelf/loader/kepler-detector')) return undefined;
+      throw err;
+    }
+  });
 }

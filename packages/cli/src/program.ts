@@ -9,7 +9,7 @@ import {
   STORE_ENV,
 } from '@modelshelf/registry';
 import { Command } from 'commander';
-import { registerExtensions } from './extensions.ts';
+import { registerExtensions, registerLazyFormatDetectors } from './extensions.ts';
 
 export const PROGRAM_NAME = 'modelshelf';
 
@@ -62,6 +62,7 @@ export function buildBaseProgram(): Command {
   addGlobalOptions(program);
   program.addHelpText('after', `\n${REFERENCES}\n\n${EXAMPLES}\n\n${ENVIRONMENT}\n\n${exitCodeHelp()}`);
   registerRegistryCommands(program);
+  registerLazyFormatDetectors();
   return program;
 }
 

@@ -25,6 +25,7 @@ export type { KeplerModelFiles, KeplerScan } from './import-scan.ts';
 export { scanKeplerModels } from './import-scan.ts';
 export type { KeplerMilliwattOptions, KeplerPredictOptions, KeplerRowInput } from './power-model.ts';
 export { KeplerPowerModel } from './power-model.ts';
+export { detectKeplerWeightsFiles, registerKeplerFormatDetector } from './push-detector.ts';
 export type { RatioNodePower, RatioShare, RatioSplitOptions, RatioWorkload } from './ratio-model.ts';
 export {
   KEPLER_RATIO_FALLBACK_METRIC,

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import {
   collect,
+  detectLocalFormats,
   outputFor,
   parseMetaPairs,
   readMetadataFile,
@@ -25,7 +26,10 @@ export function registerPush(program: Command): void {
     .argument('<path...>', 'files and directories to publish (directories recursively)')
     .option('--metadata <file>', 'JSON file whose object becomes the version metadata')
     .option('--meta <key=value>', 'one metadata entry; JSON values keep their type (repeatable)', collect, [])
-    .option('--format <name>', 'declare every pushed file as this format (e.g. kepler-weights, tfjs)')
+    .option(
+      '--format <name>',
+      'declare every pushed file as this format (e.g. kepler-weights, tfjs); without it, known formats are detected',
+    )
     .addHelpText(
       'after',
       `
@@ -41,6 +45,13 @@ Examples:
           ...parseMetaPairs(opts.meta),
         };
         const files = await collectLocalFiles(paths);
+        // Without --format, formats a registered detector recognises (e.g. Kepler weights) are declared.
+        const formats =
+          opts.format !== undefined
+            ? [{ name: opts.format, files: files.map((f) => f.path) }]
+            : await detectLocalFormats(files);
+        if (opts.format === undefined)
+          for (const f of formats) out.note(`detected format ${f.name}: ${f.files.join(', ')}`);
         const total = files.reduce((sum, f) => sum + f.size, 0);
         const done = new Map<string, number>();
         const progress = await startProgress(out, `push ${model}`, total);
@@ -50,8 +61,7 @@ Examples:
               model,
               files: files.map((f) => ({ path: f.path, sourcePath: f.sourcePath })),
               metadata,
-              formats:
-                opts.format !== undefined ? [{ name: opts.format, files: files.map((f) => f.path) }] : [],
+              formats,
               onProgress: (p) => {
                 done.set(p.path, p.bytes);
                 progress.update([...done.values()].reduce((a, b) => a + b, 0));

@@ -3,6 +3,13 @@
 export { colorEnabled, type Painter, painter, type Style } from './color.ts';
 export { describeError, type ErrorReport, exitCodeForReport, formatErrorReport } from './errors.ts';
 export { formatMetric, formatSize, relativeTime, shortDigest } from './format.ts';
+export {
+  type DetectableFile,
+  detectFormats,
+  detectLocalFormats,
+  type FormatDetector,
+  registerFormatDetector,
+} from './format-detectors.ts';
 export { exitCodeHelp, exitCodeRows } from './help.ts';
 export {
   addGlobalOptions,
