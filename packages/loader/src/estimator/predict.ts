@@ -11,7 +11,8 @@ export function predictPowers(model: DecodedModel, request: PowerRequest): Recor
   const nf = model.features.length;
   const columns = model.features.map((f) => request.metrics.indexOf(f));
   const missing = model.features.filter((_, j) => columns[j]! < 0);
-  if (missing.length > 0) {
+  // No rows, nothing to compute: an empty answer even when the request names no metrics at all.
+  if (missing.length > 0 && rows > 0) {
     throw new ProtocolError(
       `the model needs metrics the request lacks: ${missing.join(', ')} (request has ${request.metrics.join(', ') || 'none'})`,
     );
