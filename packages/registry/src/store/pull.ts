@@ -47,6 +47,8 @@ export async function pullVersion(
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
+  // Every path is checked before the first byte is written, so a hostile manifest writes nothing.
+  for (const entry of manifest.files) parseArtifactPath(entry.path, dir);
   for (const entry of manifest.files) {
     if (entry.url) continue;
     const target = await safeTarget(dir, entry.path);

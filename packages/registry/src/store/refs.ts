@@ -146,7 +146,7 @@ export async function removeAlias(
 ): Promise<RefEntry> {
   const { head } = await requireHead(ctx, model);
   if (head.aliases[parseAliasName(alias)] === undefined) {
-    throw new InvalidArgumentError(`model ${JSON.stringify(model)} has no alias ${JSON.stringify(alias)}`);
+    throw new AliasNotFoundError(model, alias);
   }
   return moveRef(ctx, model, alias, null, o);
 }
