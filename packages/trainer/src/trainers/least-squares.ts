@@ -29,14 +29,14 @@ export function reduceLeastSquares(columns: Float64Array[], b: Float64Array): Re
     // v = a[k:] - alpha·e1, stored in place; vᵀv = 2·norm·(norm + |a_kk|).
     a[k] = a[k]! - alpha;
     const vtv = a[k]! * a[k]! + (norm * norm - (a[k]! + alpha) * (a[k]! + alpha));
-    const reflect = (target: Float64Array) => {
+    // Apply the reflection H = I − 2vvᵀ/vᵀv to the remaining columns and to y (plain loops: hot on big data).
+    for (let j = k + 1; j <= d; j++) {
+      const target = j < d ? columns[j]! : y;
       let dot = 0;
       for (let i = k; i < n; i++) dot += a[i]! * target[i]!;
       const f = (2 * dot) / vtv;
       for (let i = k; i < n; i++) target[i] = target[i]! - f * a[i]!;
-    };
-    for (let j = k + 1; j < d; j++) reflect(columns[j]!);
-    reflect(y);
+    }
     r.set(k, k, alpha);
     for (let j = k + 1; j < d; j++) r.set(k, j, columns[j]![k]!);
   }

@@ -55,13 +55,6 @@ export function applyScale(x: Matrix, scale: Float64Array): Float64Array {
   return out;
 }
 
-/** Column indices in code-point order of their feature names (Kepler's feature order). */
-export function sortedFeatureOrder(features: readonly string[]): number[] {
-  return features
-    .map((_, i) => i)
-    .sort((a, b) => (features[a]! < features[b]! ? -1 : features[a]! > features[b]! ? 1 : a - b));
-}
-
 export function checkFeatures(x: Matrix, features: readonly string[]): void {
   if (features.length !== x.cols) {
     throw new RangeError(
