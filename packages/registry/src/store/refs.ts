@@ -7,6 +7,7 @@
 
 import { listAll } from '../drivers/driver.ts';
 import {
+  AliasNotFoundError,
   AlreadyExistsError,
   ConflictError,
   InvalidArgumentError,
