@@ -7,6 +7,12 @@ export const LAYOUT_VERSION = 1;
 export const SCHEMA_VERSION = 1;
 /** Documents above this size are rejected before parsing (manifests of huge file trees included). */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+/**
+ * Arrays/objects nested deeper than this are rejected before parsing: the layout's documents are a
+ * few levels deep, and a deeply nested `metadata` would crash whatever later walks it recursively
+ * (JSON.stringify, structuredClone) with a RangeError.
+ */
+export const MAX_DOCUMENT_DEPTH = 64;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 const isoTime = z.string().datetime({ offset: true });
@@ -106,18 +112,40 @@ export const modelIndexSchema = z.object({ model: z.string(), createdAt: isoTime
 export function parseDocument<T>(schema: z.ZodType<T>, key: string, bytes: Uint8Array): T {
   if (bytes.byteLength > MAX_DOCUMENT_BYTES)
     throw new ManifestError(key, `larger than ${MAX_DOCUMENT_BYTES} bytes`);
+  let text: string;
   let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    raw = JSON.parse(text);
   } catch (err) {
     throw new ManifestError(key, `not UTF-8 JSON (${(err as Error).message})`);
   }
+  if (jsonDepth(text) > MAX_DOCUMENT_DEPTH)
+    throw new ManifestError(key, `nested deeper than ${MAX_DOCUMENT_DEPTH} levels`);
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new ManifestError(key, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return result.data;
+}
+
+/** Deepest array/object nesting of a JSON text (valid JSON: brackets inside strings are skipped). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
 }
 
 /** Canonical bytes of a document: stable key order as written, two-space indent, trailing newline. */
