@@ -14,7 +14,8 @@ export interface EstimatorMetrics {
 
 export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
   const registers = [registry];
-  collectDefaultMetrics({ register: registry, prefix: 'modelshelf_estimator_process_' });
+  // The standard process_* and nodejs_* series, unprefixed so common dashboards and alerts apply.
+  collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'modelshelf_estimator_requests_total',
     help: 'Power-estimation requests answered, by route (source/output type) and outcome.',

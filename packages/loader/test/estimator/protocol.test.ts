@@ -121,7 +121,7 @@ describe('estimator socket protocol', () => {
       JSON.stringify(nodeRequest([[1, 2]])),
       /values\[0\] has 2 numbers but "metrics" names 1/,
     ],
-    ['a string among the values', JSON.stringify(nodeRequest([['1']])), /invalid "values\.0\.0"/],
+    ['a string among the values', JSON.stringify(nodeRequest([['1']] as never)), /invalid "values\.0\.0"/],
     [
       'a duplicated metric',
       JSON.stringify(nodeRequest([[1, 1]], { metrics: ['a', 'a'] })),
