@@ -16,7 +16,7 @@ const DURATION_UNITS: Record<string, number> = {
 /** "30s", "10m", "1h", "7d", "2w", "1h30m", or a bare number of seconds → milliseconds. */
 export function parseDuration(value: string): number {
   const text = value.trim();
-  if (/^[0-9]+$/.test(text)) return Number(text) * 1000;
+  if (/^[0-9]+$/.test(text)) return checkedDuration(value, Number(text) * 1000);
   const part = /([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w)/gy;
   let total = 0;
   let consumed = 0;
@@ -29,7 +29,14 @@ export function parseDuration(value: string): number {
       `expected a duration such as 30s, 10m, 1h or 7d, got ${JSON.stringify(value)}`,
     );
   }
-  return total;
+  return checkedDuration(value, total);
+}
+
+// "999…9" overflows to Infinity, which timers treat as 1 ms: a hot loop instead of "never".
+function checkedDuration(value: string, ms: number): number {
+  if (!(ms <= Number.MAX_SAFE_INTEGER))
+    throw new OptionValueError(`duration ${JSON.stringify(value)} is too long`);
+  return ms;
 }
 
 export function parsePositiveInt(value: string): number {
