@@ -1,13 +1,16 @@
 // docker-compose.yml cannot run here (no Docker engine), so its structure is checked instead:
 // the services and profiles exist, the registry wiring is right, every dependency resolves,
 // volumes are declared, and no secret is hard-coded beyond the local demo defaults.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 interface Service {
   image?: string;
-  build?: { context: string; target?: string } | string;
+  build?: { context: string; dockerfile?: string; target?: string } | string;
+  user?: string;
   profiles?: string[];
   environment?: Record<string, string>;
   depends_on?: string[] | Record<string, { condition: string }>;
@@ -20,6 +23,7 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
+const ROOT = join(import.meta.dirname, '..');
 const DEMO_DEFAULTS = ['modelshelf', 'modelshelf-demo-only'];
 const deps = (s: Service) => (Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {}));
 
@@ -48,7 +52,11 @@ describe('docker-compose.yml', () => {
       expect(env.AWS_ACCESS_KEY_ID).toMatch(/^\$\{AWS_ACCESS_KEY_ID:-/);
       expect(env.AWS_SECRET_ACCESS_KEY).toMatch(/^\$\{AWS_SECRET_ACCESS_KEY:-/);
       expect(deps(compose.services[name]!)).toContain('createbucket');
-      expect(compose.services[name]!.build).toMatchObject({ context: '.', target: 'app' });
+      expect(compose.services[name]!.build).toMatchObject({
+        context: '.',
+        dockerfile: 'deploy/docker/Dockerfile',
+        target: name,
+      });
     }
     // The bucket in the store URI is the one createbucket makes.
     const bucket = /^s3:\/\/([^/]+)/.exec(compose.services.trainer!.environment!.MODELSHELF_STORE!)![1];
@@ -60,6 +68,10 @@ describe('docker-compose.yml', () => {
       s.profiles?.includes('shared-volume'),
     );
     expect(inProfile.map(([n]) => n).sort()).toEqual(['estimator-volume', 'trainer-volume']);
+    expect(compose.services['trainer-volume']!.build).toMatchObject({ target: 'trainer' });
+    expect(compose.services['estimator-volume']!.build).toMatchObject({ target: 'estimator' });
+    // The estimator only reads the shared volume.
+    expect(compose.services['estimator-volume']!.volumes).toContain('registry:/registry:ro');
     for (const [, s] of inProfile) {
       expect(s.environment?.MODELSHELF_STORE).toBe('/registry');
       expect(s.environment?.AWS_ENDPOINT_URL).toBeUndefined();
@@ -95,5 +107,46 @@ describe('docker-compose.yml', () => {
     }
     expect(raw).not.toMatch(/AKIA[0-9A-Z]{16}/);
     expect(raw).not.toMatch(/[A-Za-z0-9/+]{40}/);
+  });
+
+  it('has a periodic trainer profile retraining from Prometheus with the improvement gate of watch mode', () => {
+    const periodic = compose.services['trainer-periodic']!;
+    expect(periodic.profiles).toEqual(['periodic']);
+    const args = periodic.command as string[];
+    expect(args).toContain('--prometheus');
+    expect(args[args.indexOf('--watch-interval') + 1]).toMatch(/^\$\{TRAIN_INTERVAL:-\d+[smh]\}$/);
+    expect(periodic.environment?.MODELSHELF_STORE).toBe('s3://models/kepler');
+  });
+
+  it('trains the one-shot trainers from a data file that exists in the repository', () => {
+    for (const name of ['trainer', 'trainer-volume']) {
+      const s = compose.services[name]!;
+      const mount = s.volumes!.find((v) => v.endsWith(':/data:ro'))!;
+      const file = /--data \/data\/(\S+)/.exec(String(s.command))![1]!;
+      expect(existsSync(join(ROOT, mount.split(':')[0]!, file)), `${name} reads ${file}`).toBe(true);
+      expect(String(s.command)).toContain('modelshelf init');
+    }
+  });
+
+  it('runs the estimator image with its socket in a named volume and metrics on loopback', () => {
+    for (const [name, volume] of [
+      ['estimator', 'estimator-socket'],
+      ['estimator-volume', 'estimator-socket-volume'],
+    ] as const) {
+      const s = compose.services[name]!;
+      expect(s.volumes).toContain(`${volume}:/var/run/modelshelf`);
+      expect(s.command).toEqual(expect.arrayContaining(['--metrics-host', '0.0.0.0']));
+      expect(s.ports?.some((p) => p.endsWith(':8101'))).toBe(true);
+    }
+  });
+
+  it('builds only targets that the Dockerfile defines', async () => {
+    const dockerfile = await readFile(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8');
+    const stages = new Set([...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]));
+    for (const [name, s] of Object.entries(compose.services)) {
+      if (typeof s.build !== 'object') continue;
+      expect(stages, `${name} builds ${s.build.target}`).toContain(s.build.target);
+      expect(existsSync(join(ROOT, s.build.dockerfile ?? 'Dockerfile'))).toBe(true);
+    }
   });
 });
