@@ -31,13 +31,18 @@ const bench: BenchModule = {
   async run(ctx) {
     const root = join(ctx.tmpDir, 'store');
     const store = await openStore(root, { create: true });
-    const weights = enc.encode(JSON.stringify({ package: { All_Weights: { Bias_Weight: 1, Numerical_Variables: {} } } }));
+    const weights = enc.encode(
+      JSON.stringify({ package: { All_Weights: { Bias_Weight: 1, Numerical_Variables: {} } } }),
+    );
 
     // Publish latency, beside a plain write of the same bytes (the floor any registry pays).
     const pub: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
-      await store.publish({ model: 'bench/AbsPower/BPFOnly/Latency_0', files: [{ path: 'weights.json', data: weights }] });
+      await store.publish({
+        model: 'bench/AbsPower/BPFOnly/Latency_0',
+        files: [{ path: 'weights.json', data: weights }],
+      });
       pub.push(performance.now() - t0);
     }
     const plain: number[] = [];
@@ -47,8 +52,20 @@ const bench: BenchModule = {
       await writeFile(join(ctx.tmpDir, `plain-${i}.json`), weights);
       plain.push(performance.now() - t0);
     }
-    ctx.row({ name: 'publish a 1-file version, p50', value: percentile(pub, 50), unit: 'ms', baseline: 'plain writeFile', baselineValue: percentile(plain, 50) });
-    ctx.row({ name: 'publish a 1-file version, p99', value: percentile(pub, 99), unit: 'ms', baseline: 'plain writeFile', baselineValue: percentile(plain, 99) });
+    ctx.row({
+      name: 'publish a 1-file version, p50',
+      value: percentile(pub, 50),
+      unit: 'ms',
+      baseline: 'plain writeFile',
+      baselineValue: percentile(plain, 50),
+    });
+    ctx.row({
+      name: 'publish a 1-file version, p99',
+      value: percentile(pub, 99),
+      unit: 'ms',
+      baseline: 'plain writeFile',
+      baselineValue: percentile(plain, 99),
+    });
     const res: number[] = [];
     for (let i = 0; i < 500; i++) {
       const t0 = performance.now();
@@ -63,9 +80,12 @@ const bench: BenchModule = {
     const big = await openStore(join(ctx.tmpDir, 'big'), { create: true });
     const names = Array.from({ length: MODELS }, (_, i) => `rapl-sysfs/AbsPower/Group${i % 10}/Trainer_${i}`);
     await mapLimit(names, 16, async (model) => {
-      for (let v = 0; v < VERSIONS; v++) await big.publish({ model, files: [{ path: 'weights.json', data: weights }] });
+      for (let v = 0; v < VERSIONS; v++)
+        await big.publish({ model, files: [{ path: 'weights.json', data: weights }] });
     });
-    ctx.note(`seeded ${MODELS} models × ${VERSIONS} versions in ${((performance.now() - seed0) / 1000).toFixed(1)} s`);
+    ctx.note(
+      `seeded ${MODELS} models × ${VERSIONS} versions in ${((performance.now() - seed0) / 1000).toFixed(1)} s`,
+    );
 
     let listed = 0;
     const ls = await timeMs(async () => {

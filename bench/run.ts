@@ -6,7 +6,9 @@ import { type BenchModule, formatRow } from './harness.ts';
 
 const filter = process.argv[2];
 const dir = new URL('.', import.meta.url).pathname;
-const files = (await readdir(dir)).filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter))).sort();
+const files = (await readdir(dir))
+  .filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter)))
+  .sort();
 let failed = false;
 for (const file of files) {
   const mod = (await import(join(dir, file))).default as BenchModule;

@@ -43,5 +43,5 @@ export { type PublishDecision, publishModels } from './publish/publish.ts';
 export { DEFAULT_IMPROVEMENT, type WatchCycle, watchAndTrain } from './publish/watch.ts';
 export { type ReportDocument, reportDocument } from './report/document.ts';
 export { formatReport } from './report/table.ts';
-export type * from './trainers/types.ts';
 export { allTrainers, TRAINER_NAMES, trainerByName } from './trainers/index.ts';
+export type * from './trainers/types.ts';

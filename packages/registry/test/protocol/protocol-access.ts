@@ -1,5 +1,5 @@
 // What the protocol suites reach into besides the public Store API.
-import { listAll, listPrefixes, type Store, versionFromKey, versionsPrefix } from '../../src/index.ts';
+import { listPrefixes, type Store, versionFromKey, versionsPrefix } from '../../src/index.ts';
 
 export { listAll, openStore } from '../../src/index.ts';
 
