@@ -75,10 +75,17 @@ export function denseNetworkFromLayersModel(
 export async function layersModelFromDenseNetwork(net: DenseNetwork): Promise<tfTypes.Sequential> {
   validateDenseNetwork(net);
   const tf = await tfjsRuntime();
-  const model = tf.sequential();
+  // Explicit names by position: tfjs would otherwise draw them from process-wide counters
+  // ("dense_Dense7"), and the same network would encode to different bytes on every call.
+  const model = tf.sequential({ name: 'sequential' });
   let inputs = net.features.length;
-  for (const layer of net.layers) {
-    const dense = tf.layers.dense({ units: layer.units, activation: layer.activation, inputShape: [inputs] });
+  for (const [i, layer] of net.layers.entries()) {
+    const dense = tf.layers.dense({
+      name: `dense_${i + 1}`,
+      units: layer.units,
+      activation: layer.activation,
+      inputShape: [inputs],
+    });
     model.add(dense);
     const values = [tf.tensor2d(layer.kernel, [inputs, layer.units]), tf.tensor1d(layer.bias)];
     dense.setWeights(values);

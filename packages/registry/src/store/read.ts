@@ -205,6 +205,11 @@ export async function openFileVerified(
   path: string,
 ): Promise<Readable> {
   const entry = fileEntry(manifest, path);
+  if (entry.url) {
+    // Bytes kept outside the store (a large model by reference): fetched and verified from their URL.
+    const { openExternalVerified } = await import('../drivers/s3/external.ts');
+    return openExternalVerified({ url: entry.url, sha256: entry.sha256, size: entry.size });
+  }
   const source = await ctx.driver.getStream(fileKey(manifest.model, manifest.version, path));
   const hash = createHash('sha256');
   let size = 0;

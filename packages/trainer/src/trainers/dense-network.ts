@@ -70,7 +70,7 @@ export class DenseNetworkTrainer implements Trainer {
       );
     }
     const net = blockDiagonalNetwork(model.features, model.scale, model.components);
-    const tfjs = canonicalTfjsNames(await encodeTfjsLayers(net));
+    const tfjs = await encodeTfjsLayers(net);
     const tflite = await tfliteCodec.encode(net);
     const files = [
       { path: MODELSHELF_JSON_FILE, data: encodeModelshelfJson(model) },
@@ -137,31 +137,4 @@ export function blockDiagonalNetwork(
     layers,
     normalization: { scale: Float32Array.from(scale) },
   };
-}
-
-/**
- * tfjs names layers from process-wide counters ("dense_Dense7", "sequential_3"), so the same network encodes to
- * different model.json bytes on each call. Renaming them by position (and the weight entries that refer to
- * them) restores byte-for-byte determinism; the model loads the same. A no-op once the encoder names layers itself.
- */
-export function canonicalTfjsNames(files: Record<string, Uint8Array>): Record<string, Uint8Array> {
-  const bytes = files[TFJS_MODEL_FILE];
-  if (!bytes) return files;
-  const json = JSON.parse(new TextDecoder().decode(bytes));
-  const config = json.modelTopology?.config;
-  if (!config || !Array.isArray(config.layers)) return files;
-  config.name = 'sequential';
-  const renamed = new Map<string, string>();
-  config.layers.forEach((layer: { config: { name: string } }, i: number) => {
-    const name = `dense_${i + 1}`;
-    renamed.set(layer.config.name, name);
-    layer.config.name = name;
-  });
-  for (const group of json.weightsManifest ?? []) {
-    for (const w of group.weights ?? []) {
-      const [layer, ...rest] = String(w.name).split('/');
-      if (layer !== undefined && renamed.has(layer)) w.name = [renamed.get(layer), ...rest].join('/');
-    }
-  }
-  return { ...files, [TFJS_MODEL_FILE]: new TextEncoder().encode(JSON.stringify(json)) };
 }
