@@ -45,5 +45,8 @@ export interface Trainer {
    * Serialises the fitted models of all components of one pipeline output into artifact files.
    * Deterministic: identical inputs give identical bytes.
    */
-  export(components: Record<string, FittedComponent>, options: FitOptions): ExportedModel | Promise<ExportedModel>;
+  export(
+    components: Record<string, FittedComponent>,
+    options: FitOptions,
+  ): ExportedModel | Promise<ExportedModel>;
 }
