@@ -90,6 +90,8 @@ interface Route {
 }
 
 const NEGATIVE_CACHE_MS = 5000;
+/** Best-model routes are keyed by the request's metric list; a bound keeps odd clients from piling up watchers. */
+export const MAX_BEST_ROUTES = 16;
 
 export class ModelRoutes extends EventEmitter<RouteEvents> {
   private readonly routes = new Map<string, Route>();
@@ -97,6 +99,7 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
   private readonly failures = new Map<string, { at: number; error: Error }>();
   private readonly retiring = new Set<Promise<void>>();
   private closed = false;
+  private readonly explicitCount: number;
 
   constructor(
     private readonly store: Store,
@@ -105,6 +108,7 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
     private readonly settings: WatchSettings,
   ) {
     super();
+    this.explicitCount = explicit.length;
     for (const e of explicit) {
       const key = routeKey(normaliseEnergySource(e.source), e.outputType);
       if (this.routes.has(key))
@@ -187,6 +191,12 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
     const failed = this.failures.get(key);
     if (failed && Date.now() - failed.at < NEGATIVE_CACHE_MS) throw failed.error;
     let creating = this.pending.get(key);
+    if (!creating && this.routes.size - this.explicitCount + this.pending.size >= MAX_BEST_ROUTES) {
+      throw new ProtocolError(
+        `already following ${MAX_BEST_ROUTES} best-model choices (one per source, output type and metric list); ` +
+          'send the same metrics on every request, or fix them with --features',
+      );
+    }
     if (!creating) {
       creating = this.createBestRoute(key, request.source, request.outputType, features).finally(() =>
         this.pending.delete(key),

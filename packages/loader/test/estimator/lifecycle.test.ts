@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Store } from '@modelshelf/registry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_BEST_ROUTES } from '../../src/estimator/routes.ts';
 import { SocketInUseError, SocketPathError, startEstimator } from '../../src/index.ts';
 import { tempStore } from '../helpers/store.ts';
 import { sleep, until } from '../helpers/wait.ts';
@@ -127,5 +128,16 @@ describe('best-model selection', () => {
         .map((s) => s.model)
         .sort(),
     ).toEqual([rich, lean].sort());
+  });
+
+  it('follows a bounded number of best-model choices', async () => {
+    const path = join(root, '..', 'bounded.sock');
+    await start(path, { models: [] });
+    const ask = (i: number) =>
+      estimate(path, { ...nodeRequest([[1, 0]]), metrics: ['bpf_cpu_time_ms', `extra_${i}`] });
+    for (let i = 0; i < MAX_BEST_ROUTES; i++) expect((await ask(i)).msg).toBe('');
+    expect((await ask(MAX_BEST_ROUTES)).msg).toMatch(/already following 16 best-model choices/);
+    // Choices already made keep answering.
+    expect((await ask(0)).msg).toBe('');
   });
 });
