@@ -68,7 +68,8 @@ export function validateDenseNetwork(net: DenseNetwork): DenseNetwork {
   return net;
 }
 
-function activate(activation: DenseActivation, v: number): number {
+/** One unit's activation; shared by every dense forward pass (network formats and modelshelf-json). */
+export function activate(activation: DenseActivation | string, v: number): number {
   switch (activation) {
     case 'relu':
       return Math.max(v, 0);

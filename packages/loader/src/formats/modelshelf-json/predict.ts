@@ -1,5 +1,6 @@
 // Prediction for every modelshelf-json kind. Trainers predict through these same functions, so a model
 // decoded from its file gives bit-identical outputs to the model the trainer just fitted.
+import { activate } from '../dense/network.ts';
 import { KdTree } from './kd-tree.ts';
 import type {
   DenseComponent,
@@ -91,19 +92,6 @@ export function predictDense(m: DenseComponent, d: number): ScaledPredictor {
       out[r * nOut + col] = cur[0]!;
     }
   };
-}
-
-function activate(activation: string, v: number): number {
-  switch (activation) {
-    case 'relu':
-      return Math.max(v, 0);
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-v));
-    case 'tanh':
-      return Math.tanh(v);
-    default:
-      return v;
-  }
 }
 
 /** Mean target of the k nearest reference points, for every component at once (one neighbour search per row). */
