@@ -255,9 +255,9 @@ describe('deploy/docker/Dockerfile', () => {
       (m) =>
         new RegExp(
           `^${m[1]!
-            .replace(/\*\*/g, '\u0000')
-            .replace(/\*/g, '[^/]*')
-            .replace(/\u0000/g, '.*')}$`,
+            .split('**')
+            .map((part) => part.replaceAll('*', '[^/]*'))
+            .join('.*')}$`,
         ),
     );
     for (const c of copies) {
