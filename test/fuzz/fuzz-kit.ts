@@ -119,6 +119,8 @@ export function mutatedJson(valid: unknown): fc.Arbitrary<unknown> {
   const walk = (v: unknown, path: (string | number)[]) => {
     paths.push(path);
     if (paths.length > 2_000) return;
+    // Typed arrays (HDF5 dataset values) are replaced whole, never element by element.
+    if (ArrayBuffer.isView(v)) return;
     if (Array.isArray(v)) {
       for (const [i, x] of v.entries()) walk(x, [...path, i]);
     } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);

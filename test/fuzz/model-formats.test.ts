@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryArtifactFiles } from '../../packages/loader/src/formats/artifact-bytes.ts';
-import { kerasH5Codec } from '../../packages/loader/src/formats/keras-h5.ts';
+import { DenseNetworkError } from '../../packages/loader/src/formats/dense/network.ts';
+import { type Hdf5Node, readHdf5Tree } from '../../packages/loader/src/formats/hdf5-tree.ts';
+import {
+  KerasH5Error,
+  kerasH5Codec,
+  networkFromHdf5Tree,
+} from '../../packages/loader/src/formats/keras-h5.ts';
 import { TFJS_MODEL_FILE, tfjsLayersCodec } from '../../packages/loader/src/formats/tfjs-layers.ts';
 import { decodeTfliteNetwork, tfliteCodec } from '../../packages/loader/src/formats/tflite.ts';
 import { FormatError } from '../../packages/loader/src/formats/types.ts';
@@ -80,7 +86,7 @@ describe('tfjs model.json under hostile input', () => {
       mutatedBytes(good[TFJS_MODEL_FILE]!),
       mutatedJson(validJson).map((doc) => encoder.encode(JSON.stringify(doc) ?? 'null')),
     );
-    const p = params(heavyRuns(1_500));
+    const p = params(heavyRuns(10_000));
     await fc.assert(
       fc.asyncProperty(input, async (modelJson) => {
         await expectTyped(
@@ -107,5 +113,21 @@ describe('Keras HDF5 under hostile input', () => {
       p,
     );
     counts.push(`keras-h5 ${p.numRuns}`);
+  });
+});
+
+describe('Keras HDF5 object trees under hostile content', () => {
+  it('damaged trees (what a valid-looking HDF5 file may hold) → KerasH5Error or DenseNetworkError only', async () => {
+    const valid = (await kerasH5Codec.encode(net))['model.h5']!;
+    const tree = await readHdf5Tree(valid);
+    expect(networkFromHdf5Tree(tree).layers.length).toBe(net.layers.length);
+    const p = params();
+    fc.assert(
+      fc.property(mutatedJson(tree), (t) => {
+        expectTypedSync(() => networkFromHdf5Tree(t as Hdf5Node), [KerasH5Error, DenseNetworkError]);
+      }),
+      p,
+    );
+    counts.push(`keras-h5 trees ${p.numRuns}`);
   });
 });

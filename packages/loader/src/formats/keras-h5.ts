@@ -28,7 +28,10 @@ export const KERAS_H5_FILE = 'model.h5';
 const KERAS_VERSION = '2.12.0';
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-class Unsupported extends Error {}
+/** A file that is HDF5 but not a Keras dense model this decoder understands. */
+export class KerasH5Error extends Error {
+  override name = 'KerasH5Error';
+}
 
 function layerName(i: number): string {
   return i === 0 ? 'dense' : `dense_${i}`;
@@ -98,28 +101,35 @@ function text(value: unknown, what: string): string {
   const single = Array.isArray(value) && value.length === 1 ? value[0] : value;
   if (typeof single === 'string') return single.replace(/\0+$/, '');
   if (single instanceof Uint8Array) return new TextDecoder().decode(single).replace(/\0+$/, '');
-  throw new Unsupported(`${what} is not a string attribute (got ${typeof single})`);
+  throw new KerasH5Error(`${what} is not a string attribute (got ${typeof single})`);
 }
 
 function textList(value: unknown, what: string): string[] {
   if (typeof value === 'string' || value instanceof Uint8Array) return [text(value, what)];
-  if (!Array.isArray(value)) throw new Unsupported(`${what} is not a list of strings`);
+  if (!Array.isArray(value)) throw new KerasH5Error(`${what} is not a list of strings`);
   return value.map((v, i) => text(v, `${what}[${i}]`));
 }
 
 type Hdf5Group = Extract<Hdf5Node, { kind: 'group' }>;
 
+/** An attribute by name; own properties only, so "constructor" or "__proto__" never resolve to built-ins. */
 function attr(node: Hdf5Node, name: string): unknown {
-  return node.attrs[name];
+  const attrs: unknown = node?.attrs;
+  if (!attrs || typeof attrs !== 'object') return undefined;
+  return Object.hasOwn(attrs, name) ? (attrs as Record<string, unknown>)[name] : undefined;
 }
 
 /** Follows a slash-separated path below `group`, as h5py's group[path] does. */
 function child(group: Hdf5Group, path: string): Hdf5Node | undefined {
   let node: Hdf5Node | undefined = group;
   for (const part of path.split('/').filter(Boolean)) {
-    node = node?.kind === 'group' ? node.children[part] : undefined;
+    const children: unknown = node?.kind === 'group' ? node.children : undefined;
+    node =
+      children && typeof children === 'object' && Object.hasOwn(children, part)
+        ? (children as Record<string, Hdf5Node>)[part]
+        : undefined;
   }
-  return node;
+  return node && typeof node === 'object' ? node : undefined;
 }
 
 interface DenseConfig {
@@ -138,7 +148,7 @@ function activationOf(raw: unknown, layer: string): DenseActivation {
         (raw as { class_name?: unknown })?.class_name);
   const value = raw === undefined || raw === null ? 'linear' : String(name);
   if (!isDenseActivation(value)) {
-    throw new Unsupported(
+    throw new KerasH5Error(
       `layer "${layer}" uses activation "${value}"; supported: linear, relu, sigmoid, tanh`,
     );
   }
@@ -150,17 +160,17 @@ function denseConfigs(modelConfigJson: string): DenseConfig[] {
   try {
     config = JSON.parse(modelConfigJson);
   } catch (err) {
-    throw new Unsupported(`model_config is not JSON: ${(err as Error).message}`);
+    throw new KerasH5Error(`model_config is not JSON: ${(err as Error).message}`);
   }
   if (config?.class_name !== 'Sequential') {
-    throw new Unsupported(
+    throw new KerasH5Error(
       `model_config class_name is "${String(config?.class_name)}"; only Sequential is supported`,
     );
   }
   // Keras ≤ 2.2 stored a Sequential's config as the bare layer list; later versions as {name, layers}.
   const inner = config.config as { layers?: unknown } | unknown[];
   const layers = Array.isArray(inner) ? inner : inner?.layers;
-  if (!Array.isArray(layers)) throw new Unsupported('model_config has no layer list');
+  if (!Array.isArray(layers)) throw new KerasH5Error('model_config has no layer list');
   const dense: DenseConfig[] = [];
   for (const entry of layers as { class_name?: unknown; config?: Record<string, unknown> }[]) {
     const kind = String(entry?.class_name);
@@ -168,7 +178,7 @@ function denseConfigs(modelConfigJson: string): DenseConfig[] {
     if (kind === 'InputLayer' || kind === 'Dropout') continue;
     const name = String(cfg.name);
     if (kind !== 'Dense') {
-      throw new Unsupported(
+      throw new KerasH5Error(
         `layer "${name}" is a ${kind}; only Dense (with InputLayer/Dropout) is supported`,
       );
     }
@@ -182,20 +192,29 @@ function denseConfigs(modelConfigJson: string): DenseConfig[] {
   return dense;
 }
 
+/** A dataset's shape, checked: a list of whole non-negative numbers (or [] for a scalar). */
+function shapeOf(node: Hdf5Node & { kind: 'dataset' }, what: string): number[] {
+  const shape: unknown = node.shape ?? [];
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new KerasH5Error(`${what} has a malformed shape`);
+  }
+  return shape;
+}
+
 function floats(group: Hdf5Group, weightName: string, expected: number[], layer: string): Float32Array {
   const node = child(group, weightName);
   if (node?.kind !== 'dataset') {
-    throw new Unsupported(`layer "${layer}": weight "${weightName}" named in weight_names is not a dataset`);
+    throw new KerasH5Error(`layer "${layer}": weight "${weightName}" named in weight_names is not a dataset`);
   }
-  const shape = node.shape ?? [];
+  const shape = shapeOf(node, `layer "${layer}": weight "${weightName}"`);
   if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
-    throw new Unsupported(
+    throw new KerasH5Error(
       `layer "${layer}": weight "${weightName}" has shape [${shape}], expected [${expected}]`,
     );
   }
   const value = node.value;
   if (!(value instanceof Float32Array || value instanceof Float64Array)) {
-    throw new Unsupported(
+    throw new KerasH5Error(
       `layer "${layer}": weight "${weightName}" is ${String(node.dtype)}, expected float32/64`,
     );
   }
@@ -208,29 +227,36 @@ function kernelAndBias(names: string[]): [string | undefined, string | undefined
   return [find('kernel') ?? names[0], find('bias') ?? names[1]];
 }
 
-function readNetwork(file: Hdf5Node): DenseNetwork {
-  if (file.kind !== 'group') throw new Unsupported('the HDF5 root is not a group');
+/**
+ * Interprets an HDF5 object tree as a Keras Sequential dense model. Pure TypeScript, no C library:
+ * what the tree holds is untrusted, so every shape and type is checked (KerasH5Error, DenseNetworkError).
+ */
+export function networkFromHdf5Tree(file: Hdf5Node): DenseNetwork {
+  if (!file || typeof file !== 'object' || file.kind !== 'group')
+    throw new KerasH5Error('the HDF5 root is not a group');
   const modelConfig = attr(file, 'model_config');
-  if (modelConfig === undefined) throw new Unsupported('no model_config attribute: not a Keras model file');
+  if (modelConfig === undefined) throw new KerasH5Error('no model_config attribute: not a Keras model file');
   const configs = denseConfigs(text(modelConfig, 'model_config'));
-  const weightsRoot = file.children.model_weights ?? file;
-  if (weightsRoot.kind !== 'group') throw new Unsupported('model_weights is not a group');
+  const weightsRoot = child(file, 'model_weights') ?? file;
+  if (weightsRoot.kind !== 'group') throw new KerasH5Error('model_weights is not a group');
   const layerNames = textList(attr(weightsRoot, 'layer_names'), 'layer_names');
 
   const layers: DenseLayer[] = [];
   let inputs: number | undefined;
   for (const cfg of configs) {
     if (!layerNames.includes(cfg.name))
-      throw new Unsupported(`layer "${cfg.name}" is missing from layer_names`);
-    const group = weightsRoot.children[cfg.name];
-    if (group?.kind !== 'group') throw new Unsupported(`no weights group for layer "${cfg.name}"`);
+      throw new KerasH5Error(`layer "${cfg.name}" is missing from layer_names`);
+    const group = child(weightsRoot, cfg.name);
+    if (group?.kind !== 'group') throw new KerasH5Error(`no weights group for layer "${cfg.name}"`);
     const [kernelName, biasName] = kernelAndBias(
       textList(attr(group, 'weight_names'), `${cfg.name} weight_names`),
     );
-    if (!kernelName) throw new Unsupported(`layer "${cfg.name}" lists no weights`);
+    if (!kernelName) throw new KerasH5Error(`layer "${cfg.name}" lists no weights`);
     const kernelNode = child(group, kernelName);
-    const inDim = inputs ?? (kernelNode?.kind === 'dataset' ? kernelNode.shape?.[0] : undefined);
-    if (inDim === undefined) throw new Unsupported(`layer "${cfg.name}": kernel "${kernelName}" not found`);
+    const inDim =
+      inputs ??
+      (kernelNode?.kind === 'dataset' ? shapeOf(kernelNode, `layer "${cfg.name}": kernel`)[0] : undefined);
+    if (inDim === undefined) throw new KerasH5Error(`layer "${cfg.name}": kernel "${kernelName}" not found`);
     const kernel = floats(group, kernelName, [inDim, cfg.units], cfg.name);
     const bias =
       cfg.useBias && biasName ? floats(group, biasName, [cfg.units], cfg.name) : new Float32Array(cfg.units);
@@ -248,10 +274,10 @@ function readNetwork(file: Hdf5Node): DenseNetwork {
     try {
       json = JSON.parse(text(rawMeta, MODELSHELF_METADATA_KEY));
     } catch (err) {
-      throw new Unsupported(`attribute "${MODELSHELF_METADATA_KEY}" is not JSON: ${(err as Error).message}`);
+      throw new KerasH5Error(`attribute "${MODELSHELF_METADATA_KEY}" is not JSON: ${(err as Error).message}`);
     }
     const parsed = parseDenseMetadata(json);
-    if (!parsed.ok) throw new Unsupported(parsed.problem);
+    if (!parsed.ok) throw new KerasH5Error(parsed.problem);
     names = parsed.value;
   }
   const net: DenseNetwork = { features: names.features, outputs: names.outputs, layers };
@@ -262,13 +288,13 @@ function readNetwork(file: Hdf5Node): DenseNetwork {
 export async function decodeKerasH5Network(bytes: Uint8Array): Promise<DenseNetwork> {
   // Checking the signature first keeps obviously foreign bytes away from the C library.
   if (bytes.length < 8 || HDF5_SIGNATURE.some((b, i) => bytes[i] !== b)) {
-    throw new Unsupported('missing the HDF5 signature (\\x89HDF\\r\\n\\x1a\\n) at offset 0');
+    throw new KerasH5Error('missing the HDF5 signature (\\x89HDF\\r\\n\\x1a\\n) at offset 0');
   }
   try {
-    return readNetwork(await readHdf5Tree(bytes));
+    return networkFromHdf5Tree(await readHdf5Tree(bytes));
   } catch (err) {
-    if (err instanceof Unsupported || (err as Error).name === 'DenseNetworkError') throw err;
-    throw new Unsupported((err as Error).message);
+    if (err instanceof KerasH5Error || (err as Error).name === 'DenseNetworkError') throw err;
+    throw new KerasH5Error((err as Error).message);
   }
 }
 
