@@ -1,7 +1,9 @@
 // Kepler's curve-fit trainers: one curve over x'0, the first feature in sorted order scaled by its max-abs
 // value (Kepler's runtime divides by the scale before evaluating the curve, so the fit happens on x'0 too).
-// Initial guesses are Kepler's own p0 functions; the fit is least squares by Levenberg–Marquardt with
-// Kepler's maxfev of 20000, as scipy.optimize.curve_fit does for Kepler.
+// Initial guesses are Kepler's own p0 functions; the fit is least squares within Kepler's maxfev of 20000, as
+// scipy.optimize.curve_fit does for Kepler. The logistic curve goes through Levenberg–Marquardt; the exponential
+// and logarithmic curves are linear in a and c, so they are fitted by variable projection over b alone (the
+// same least-squares problem, without LM's thousands of evaluations along their ill-conditioned a·b valley).
 import {
   type CurveKind,
   curveValue,
@@ -12,6 +14,7 @@ import {
 import { type CurveModel, levenbergMarquardt } from './levenberg-marquardt.ts';
 import { checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
 import type { FitOptions, FittedComponent, Matrix, Trainer } from './types.ts';
+import { fitProjected, type ProjectedCurve } from './variable-projection.ts';
 
 const MODELS: Record<CurveKind, CurveModel> = {
   logarithmic: {
@@ -45,6 +48,23 @@ const MODELS: Record<CurveKind, CurveModel> = {
       g[2] = p[0]! * (x - p[1]!) * ds;
       g[3] = 1;
     },
+  },
+};
+
+/**
+ * The exponential and logarithmic curves as α·u(b, x) + γ, with u scaled by 1/b so it tends to x as b → 0:
+ * a·e^(bx) + c = (a·b)·expm1(bx)/b + (a + c) and a·ln(bx + 1) + c = (a·b)·log1p(bx)/b + c.
+ */
+const PROJECTED: Partial<
+  Record<CurveKind, ProjectedCurve & { params(b: number, alpha: number, gamma: number): number[] }>
+> = {
+  exponential: {
+    basis: (b, x) => (b === 0 ? x : Math.expm1(b * x) / b),
+    params: (b, alpha, gamma) => [alpha / b, b, gamma - alpha / b],
+  },
+  logarithmic: {
+    basis: (b, x) => (b === 0 ? x : Math.log1p(b * x) / b),
+    params: (b, alpha, gamma) => [alpha / b, b, gamma],
   },
 };
 
@@ -102,7 +122,14 @@ abstract class CurveFitTrainer implements Trainer {
     const s = scale[col]!;
     const x0 = new Float64Array(x.rows);
     for (let r = 0; r < x.rows; r++) x0[r] = s === 0 ? 0 : x.data[r * x.cols + col]! / s;
-    const { params } = levenbergMarquardt(model, x0, y, keplerInitialGuess(this.kind, y));
+    const initial = keplerInitialGuess(this.kind, y);
+    const projected = PROJECTED[this.kind];
+    if (projected) {
+      const fit = fitProjected(projected, x0, y, initial[1]!);
+      const params = Float64Array.from(projected.params(fit.b, fit.alpha, fit.gamma));
+      return new KeplerCurveFit(this.kind, options.features, scale, params);
+    }
+    const { params } = levenbergMarquardt(model, x0, y, initial);
     return new KeplerCurveFit(this.kind, options.features, scale, params);
   }
 
