@@ -1,8 +1,9 @@
 // DenseNetworkTrainer: a small ReLU network (2 × 16 units by default) trained per component with Adam on
 // max-abs-scaled features and a standardised target (folded back into the output layer, so the stored network
 // maps raw features to watts). Weights and scale are rounded to float32 once training ends, so the
-// modelshelf-json, tfjs-layers and TFLite exports and the trainer itself all predict bit-identically.
+// modelshelf-json, tfjs-layers, Keras HDF5 and TFLite exports and the trainer itself all predict alike.
 import type { DenseNetwork } from '../../../loader/src/formats/dense/network.ts';
+import { encodeKerasH5, KERAS_H5_FORMAT } from '../../../loader/src/formats/keras-h5.ts';
 import {
   type DenseComponent,
   encodeModelshelfJson,
@@ -10,15 +11,12 @@ import {
   MODELSHELF_JSON_FORMAT,
   orderedComponents,
 } from '../../../loader/src/formats/modelshelf-json.ts';
-import {
-  encodeTfjsLayers,
-  TFJS_LAYERS_FORMAT,
-  TFJS_MODEL_FILE,
-} from '../../../loader/src/formats/tfjs-layers.ts';
+import { encodeTfjsLayers, TFJS_LAYERS_FORMAT } from '../../../loader/src/formats/tfjs-layers.ts';
 import { TFLITE_FORMAT, tfliteCodec } from '../../../loader/src/formats/tflite.ts';
 import { mean } from './least-squares.ts';
 import { MLP_DEFAULTS, type MlpOptions, trainMlp } from './mlp.ts';
 import { ModelshelfFit, mergeModelshelfFits } from './modelshelf-fit.ts';
+import { withoutHdf5Timestamps } from './reproducible-hdf5.ts';
 import { applyScale, checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
 import type { ExportedModel, FitOptions, FittedComponent, Matrix, Trainer } from './types.ts';
 
@@ -72,10 +70,15 @@ export class DenseNetworkTrainer implements Trainer {
     const net = blockDiagonalNetwork(model.features, model.scale, model.components);
     const tfjs = await encodeTfjsLayers(net);
     const tflite = await tfliteCodec.encode(net);
+    // HDF5 stamps object headers with the wall clock; pinned to 0 so the same model gives the same bytes.
+    const kerasH5 = Object.fromEntries(
+      Object.entries(await encodeKerasH5(net)).map(([path, data]) => [path, withoutHdf5Timestamps(data)]),
+    );
     const files = [
       { path: MODELSHELF_JSON_FILE, data: encodeModelshelfJson(model) },
       ...Object.entries(tfjs).map(([path, data]) => ({ path, data })),
       ...Object.entries(tflite).map(([path, data]) => ({ path, data })),
+      ...Object.entries(kerasH5).map(([path, data]) => ({ path, data })),
     ];
     return {
       files,
@@ -83,6 +86,7 @@ export class DenseNetworkTrainer implements Trainer {
         { name: MODELSHELF_JSON_FORMAT, files: [MODELSHELF_JSON_FILE] },
         { name: TFJS_LAYERS_FORMAT, files: Object.keys(tfjs) },
         { name: TFLITE_FORMAT, files: Object.keys(tflite) },
+        { name: KERAS_H5_FORMAT, files: Object.keys(kerasH5) },
       ],
       modelClass: 'keras',
     };

@@ -25,7 +25,7 @@ describe('DenseNetworkTrainer', () => {
     );
   });
 
-  it('exports modelshelf-json and tfjs-layers that predict exactly what the trainer does, TFLite within float32', async () => {
+  it('exports modelshelf-json, tfjs-layers and Keras HDF5 that predict what the trainer does, TFLite within float32', async () => {
     const fits = {
       package: trainer.fit(train, targetOf(train, smooth), { seed: 1, features }),
       dram: trainer.fit(
@@ -35,11 +35,24 @@ describe('DenseNetworkTrainer', () => {
       ),
     };
     const exported = await trainer.export(fits, { seed: 1, features });
-    expect(exported.formats.map((f) => f.name)).toEqual(['modelshelf-json', 'tfjs-layers', 'tflite']);
+    expect(exported.formats.map((f) => f.name)).toEqual([
+      'modelshelf-json',
+      'tfjs-layers',
+      'tflite',
+      'keras-h5',
+    ]);
     for (const format of ['modelshelf-json', 'tfjs-layers']) {
       const got = decodedPredictions(await decodeFormat(exported, format), test, features);
       expect(got.package, format).toEqual(fits.package.predict(test));
       expect(got.dram, format).toEqual(fits.dram.predict(test));
+    }
+    // Keras HDF5 stores the same float32 weights and scale; decoded through the loader's own codec.
+    const h5 = decodedPredictions(await decodeFormat(exported, 'keras-h5'), test, features);
+    for (const c of ['package', 'dram'] as const) {
+      const want = fits[c].predict(test);
+      h5[c]!.forEach((v, i) => {
+        expect(Math.abs(v - want[i]!)).toBeLessThan(1e-9);
+      });
     }
     // TFLite has no input-scaling op: the writer folds 1/scale into the first kernel, a float32 rounding apart.
     const lite = decodedPredictions(await decodeFormat(exported, 'tflite'), test, features);
@@ -58,5 +71,18 @@ describe('DenseNetworkTrainer', () => {
       hex(await small.export({ package: small.fit(train, y, { seed, features }) }, { seed, features }));
     expect(await bytes(3)).toEqual(await bytes(3));
     expect(await bytes(3)).not.toEqual(await bytes(4));
+  });
+
+  it('writes the same Keras HDF5 bytes in different seconds (object-header times pinned)', async () => {
+    const small = new DenseNetworkTrainer({ epochs: 2 });
+    const fit = small.fit(train, targetOf(train, smooth), { seed: 3, features });
+    const h5 = async () => {
+      const exported = await small.export({ package: fit }, { seed: 3, features });
+      return Buffer.from(exported.files.find((f) => f.path.endsWith('.h5'))!.data).toString('hex');
+    };
+    const first = await h5();
+    // HDF5 times have one-second resolution: straddle a second boundary so a leaked clock would show.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await h5()).toEqual(first);
   });
 });

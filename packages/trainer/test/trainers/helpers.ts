@@ -2,6 +2,7 @@
 // loader's codecs exactly as an estimator would.
 import { expect } from 'vitest';
 import { memoryArtifactFiles } from '../../../loader/src/formats/artifact-bytes.ts';
+import { kerasH5Codec } from '../../../loader/src/formats/keras-h5.ts';
 import { modelshelfJsonCodec } from '../../../loader/src/formats/modelshelf-json.ts';
 import { tfjsLayersCodec } from '../../../loader/src/formats/tfjs-layers.ts';
 import { tfliteCodec } from '../../../loader/src/formats/tflite.ts';
@@ -55,6 +56,7 @@ export async function decodeFormat(
     'modelshelf-json': modelshelfJsonCodec,
     'tfjs-layers': tfjsLayersCodec,
     tflite: tfliteCodec,
+    'keras-h5': kerasH5Codec,
     'kepler-weights': createKeplerWeightsCodec({ trainer }),
   };
   const codec = codecs[format]!;
