@@ -41,12 +41,18 @@ const MODELS: Record<CurveKind, CurveModel> = {
     size: 4,
     value: (p, x) => curveValue('logistic', p, x),
     gradient(p, x, g) {
-      const s = 1 / (1 + Math.exp(-p[2]! * (x - p[1]!)));
+      MODELS.logistic.valueAndGradient!(p, x, g);
+    },
+    valueAndGradient(p, x, g) {
+      // The same expression as curveValue('logistic'), so the returned value is bit-identical to it.
+      const e = Math.exp(-p[2]! * (x - p[1]!));
+      const s = 1 / (1 + e);
       const ds = s * (1 - s);
       g[0] = s;
       g[1] = -p[0]! * p[2]! * ds;
       g[2] = p[0]! * (x - p[1]!) * ds;
       g[3] = 1;
+      return 0 + p[0]! / (1 + e) + p[3]!;
     },
   },
 };

@@ -13,6 +13,11 @@ export interface CurveModel {
   value(p: Float64Array, x: number): number;
   /** Writes ∂f/∂p_j at x into grad. */
   gradient(p: Float64Array, x: number, grad: Float64Array): void;
+  /**
+   * Optional fused form: writes the gradient and returns exactly what value(p, x) returns, sharing the
+   * transcendental both need (the Jacobian pass is the hot loop).
+   */
+  valueAndGradient?(p: Float64Array, x: number, grad: Float64Array): number;
 }
 
 export interface LmOptions {
@@ -63,9 +68,15 @@ export function levenbergMarquardt(
   while (evaluations < maxfev) {
     jtj.fill(0);
     jtr.fill(0);
+    const fused = model.valueAndGradient;
     for (let i = 0; i < x.length; i++) {
-      model.gradient(p, x[i]!, grad);
-      const r = y[i]! - model.value(p, x[i]!);
+      let value: number;
+      if (fused) value = fused(p, x[i]!, grad);
+      else {
+        model.gradient(p, x[i]!, grad);
+        value = model.value(p, x[i]!);
+      }
+      const r = y[i]! - value;
       for (let a = 0; a < m; a++) {
         const ga = grad[a]!;
         jtr[a] = jtr[a]! + ga * r;
