@@ -1,12 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Suites that stop a shared service (the RGW outage test) run in a group of their own, after every
+// other suite has finished, so no other suite ever meets a gateway that a test switched off.
+const DISRUPTIVE = ['test/loader-rgw.test.ts'];
+
 // One vitest run covers every package and the cross-package suites in test/.
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suites',
+          include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...DISRUPTIVE],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'service-outage', include: DISRUPTIVE, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

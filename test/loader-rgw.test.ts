@@ -61,19 +61,22 @@ describe('loader on Ceph RGW (S3)', () => {
     const error = nextEvent<LoadError>(watcher, 'error', (e) => e.reason === 'unreachable', 30_000);
     const stale = nextEvent<StaleEvent>(watcher, 'stale', () => true, 30_000);
     await ceph('rgw-stop');
+    let recovered: Promise<RecoveredEvent> | undefined;
     try {
       await error;
       await stale;
       expect(watcher.current()?.value.answer).toBe(2);
     } finally {
+      // Listen before restarting: the watcher may reach the gateway before rgw-start returns.
+      recovered = nextEvent<RecoveredEvent>(watcher, 'recovered', () => true, 60_000);
       await ceph('rgw-start');
     }
-    await nextEvent<RecoveredEvent>(watcher, 'recovered', () => true, 30_000);
+    await recovered;
     const updated = nextEvent<UpdateEvent>(watcher, 'update', (u) => u.version === 3, 15_000);
     await publishToy(store, MODEL, 3);
     await updated;
     expect(watcher.current()?.value.answer).toBe(3);
-  }, 120_000);
+  }, 180_000);
 
   it('refuses a truncated object; the last good keeps serving', async () => {
     const failed = nextEvent<LoadError>(watcher, 'error', (e) => e.reason === 'integrity', 15_000);

@@ -176,8 +176,10 @@ describe('watchModel on a local filesystem', () => {
     await publishToy(store, MODEL, 1);
     const w = watch({ metrics: registry });
     await w.ready();
+    // Listen before publishing: the 200 ms poll may find and refuse the version before publish returns.
+    const refused = nextEvent<LoadError>(w, 'error', () => true, 30_000);
     await publishToy(store, MODEL, '{}');
-    await nextEvent<LoadError>(w, 'error');
+    await refused;
     const text = await registry.metrics();
     expect(text).toContain(`modelshelf_loader_model_version{model="${MODEL}"} 1`);
     expect(text).toContain(`modelshelf_loader_loads_total{model="${MODEL}"} 1`);
