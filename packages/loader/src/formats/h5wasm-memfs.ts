@@ -30,15 +30,21 @@ export function summarizeHdf5Error(err: unknown): string {
 export async function createHdf5Bytes(fill: (file: H5File) => void): Promise<Uint8Array> {
   const { FS } = await h5();
   const path = `/modelshelf-write-${process.pid}-${counter++}.h5`;
+  // HDF5 stamps every object header with the wall clock (through Emscripten's Date.now); pinning the
+  // clock for this synchronous write makes the same model encode to the same bytes (same digest).
+  const realNow = Date.now;
+  Date.now = () => 0;
   try {
     const file = new h5wasm.File(path, 'w');
     try {
       fill(file);
     } finally {
       file.close();
+      Date.now = realNow;
     }
     return FS!.readFile(path, { encoding: 'binary' }).slice();
   } finally {
+    Date.now = realNow;
     if (FS!.analyzePath(path).exists) FS!.unlink(path);
   }
 }

@@ -32,6 +32,15 @@ describe('keras-h5 codec', () => {
       expect(maxRelativeDifference(forwardDense(net, x, 16), model.predict(x, 16))).toBeLessThan(1e-9);
     }
   });
+
+  it('writes the same bytes for the same network, whatever the time (HDF5 header clocks are pinned)', async () => {
+    const net = randomNetwork(5);
+    const first = (await kerasH5Codec.encode(net))[KERAS_H5_FILE]!;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = (await kerasH5Codec.encode(net))[KERAS_H5_FILE]!;
+    expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true);
+    expect(Date.now()).toBeGreaterThan(1_700_000_000_000); // the real clock is back
+  });
 });
 
 describe('keras-h5 against Keras conventions and an independent reader (h5py + numpy)', () => {

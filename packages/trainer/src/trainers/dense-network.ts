@@ -16,7 +16,6 @@ import { TFLITE_FORMAT, tfliteCodec } from '../../../loader/src/formats/tflite.t
 import { mean } from './least-squares.ts';
 import { MLP_DEFAULTS, type MlpOptions, trainMlp } from './mlp.ts';
 import { ModelshelfFit, mergeModelshelfFits } from './modelshelf-fit.ts';
-import { withoutHdf5Timestamps } from './reproducible-hdf5.ts';
 import { applyScale, checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
 import type { ExportedModel, FitOptions, FittedComponent, Matrix, Trainer } from './types.ts';
 
@@ -70,10 +69,7 @@ export class DenseNetworkTrainer implements Trainer {
     const net = blockDiagonalNetwork(model.features, model.scale, model.components);
     const tfjs = await encodeTfjsLayers(net);
     const tflite = await tfliteCodec.encode(net);
-    // HDF5 stamps object headers with the wall clock; pinned to 0 so the same model gives the same bytes.
-    const kerasH5 = Object.fromEntries(
-      Object.entries(await encodeKerasH5(net)).map(([path, data]) => [path, withoutHdf5Timestamps(data)]),
-    );
+    const kerasH5 = await encodeKerasH5(net);
     const files = [
       { path: MODELSHELF_JSON_FILE, data: encodeModelshelfJson(model) },
       ...Object.entries(tfjs).map(([path, data]) => ({ path, data })),
