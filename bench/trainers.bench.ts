@@ -10,10 +10,9 @@ import {
   evaluateTrainer,
   holdoutSplit,
   loadKeplerTable,
+  sklearnJobFor,
   syntheticTable,
   type Table,
-  take,
-  takeRows,
 } from '../packages/trainer/test/trainers/data.ts';
 import { runSklearn, sklearnUnavailable } from '../test/helpers/sklearn-reference.ts';
 import type { BenchContext, BenchModule } from './harness.ts';
@@ -41,16 +40,16 @@ async function compare(ctx: BenchContext, label: string, table: Table, trainers:
       mae: list.reduce((s, v) => s + v.mae, 0) / list.length,
     });
   }
-  const ref = await runSklearn({
-    features: table.features,
-    xTrain: takeRows(table.x, split.train).data,
-    xTest: takeRows(table.x, split.test).data,
-    yTrain: Object.fromEntries(Object.entries(table.y).map(([c, y]) => [c, take(y, split.train)])),
-    yTest: Object.fromEntries(Object.entries(table.y).map(([c, y]) => [c, take(y, split.test)])),
-    trainers: trainers.map((t) => t.name),
-    seed: SEED,
-    mlp: { hidden: [16, 16], epochs },
-  });
+  const ref = await runSklearn(
+    sklearnJobFor(
+      table,
+      split,
+      trainers.map((t) => t.name),
+      SEED,
+      epochs,
+    ),
+  );
+
   for (const trainer of trainers) {
     const mine = ours.get(trainer.name)!;
     const theirs = Object.values(ref.results[trainer.name]!);

@@ -2,6 +2,7 @@
 // the seeded 10 % holdout split both TypeScript and scikit-learn use, and a per-trainer evaluation.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { SklearnJob } from '../../../../test/helpers/sklearn-reference.ts';
 import { shuffledIndices } from '../../src/trainers/rng.ts';
 import type { Matrix, Trainer } from '../../src/trainers/types.ts';
 
@@ -142,4 +143,24 @@ export async function evaluateTrainer(
     };
   }
   return out;
+}
+
+/** The scikit-learn job for the same rows and split the TypeScript trainers see (parity test and benchmark). */
+export function sklearnJobFor(
+  table: Table,
+  split: Split,
+  trainers: string[],
+  seed: number,
+  mlpEpochs: number,
+): SklearnJob {
+  return {
+    features: table.features,
+    xTrain: takeRows(table.x, split.train).data,
+    xTest: takeRows(table.x, split.test).data,
+    yTrain: Object.fromEntries(Object.entries(table.y).map(([c, y]) => [c, take(y, split.train)])),
+    yTest: Object.fromEntries(Object.entries(table.y).map(([c, y]) => [c, take(y, split.test)])),
+    trainers,
+    seed,
+    mlp: { hidden: [16, 16], epochs: mlpEpochs },
+  };
 }

@@ -7,7 +7,7 @@ import {
   sklearnUnavailable,
 } from '../../../../test/helpers/sklearn-reference.ts';
 import { allTrainers } from '../../src/trainers/index.ts';
-import { evaluateTrainer, holdoutSplit, loadKeplerTable, take, takeRows } from './data.ts';
+import { evaluateTrainer, holdoutSplit, loadKeplerTable, sklearnJobFor } from './data.ts';
 
 const SEED = 42;
 /** Allowed relative MAE excess over scikit-learn (being better is always fine). */
@@ -28,16 +28,15 @@ describe.skipIf(missing !== undefined)(
     const trainers = allTrainers();
     let reference: Promise<SklearnResult> | undefined;
     const sklearn = () =>
-      (reference ??= runSklearn({
-        features: table.features,
-        xTrain: takeRows(table.x, split.train).data,
-        xTest: takeRows(table.x, split.test).data,
-        yTrain: Object.fromEntries(Object.entries(table.y).map(([c, y]) => [c, take(y, split.train)])),
-        yTest: Object.fromEntries(Object.entries(table.y).map(([c, y]) => [c, take(y, split.test)])),
-        trainers: trainers.map((t) => t.name),
-        seed: SEED,
-        mlp: { hidden: [16, 16], epochs: 200 },
-      }));
+      (reference ??= runSklearn(
+        sklearnJobFor(
+          table,
+          split,
+          trainers.map((t) => t.name),
+          SEED,
+          200,
+        ),
+      ));
 
     it('uses the table as Kepler extracted it: 2,202 rows, 221 held out, package and dram targets', () => {
       expect(table.x.rows).toBe(2202);
