@@ -199,7 +199,28 @@ cmd_up() {
   for cmd in ceph ceph-mon ceph-osd ceph-mds radosgw radosgw-admin ceph-fuse monmaptool curl; do
     command -v "$cmd" >/dev/null || die "$cmd not found; run scripts/install-deps.sh"
   done
+  # A daemon that fails during start-up (seen once: an OSD refused with "wrong fsid" right after a
+  # previous cluster was stopped) fails the attempt; tear down and start again from nothing.
+  local attempt
+  for attempt in 1 2 3; do
+    if (bring_up); then
+      print_env
+      return
+    fi
+    log "start-up attempt $attempt failed; last daemon output:"
+    tail -n 3 "$DIR"/log/*.out >&2 2>/dev/null || true
+    cmd_down
+    sleep 3
+  done
+  die "the cluster did not start in 3 attempts"
+}
 
+# mon_port_free: nothing (for example a previous cluster's monitor) still listens on the mon port.
+mon_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$MON_PORT") 2>/dev/null; }
+
+# bring_up: one attempt at a cluster from nothing (runs in a subshell: `die` ends only the attempt).
+bring_up() {
+  wait_until 30 "port $MON_PORT to be free" mon_port_free
   mkdir -p "$DIR"/{run,log,mon/a,osd/0,mds/a,rgw,mnt}
   touch "$MARKER"
   write_conf
@@ -241,7 +262,6 @@ cmd_up() {
 
   healthy || die "cluster started but is not healthy; see scripts/ceph-dev.sh status"
   log "up ($DIR)"
-  print_env
 }
 
 cmd_down() {
