@@ -5,6 +5,10 @@ import { CommanderError } from 'commander';
 import { firstOperand } from './argv.ts';
 import { buildBaseProgram, buildProgram } from './program.ts';
 
+// The AWS SDK warns on every S3 command that its releases after early 2027 need Node 22; the CLI's
+// output is for its user, so that notice is silenced unless the user asked for it explicitly.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(argv: string[]): Promise<void> {
   const base = buildBaseProgram();
   const name = firstOperand(argv, base);
