@@ -56,10 +56,11 @@ export async function gc(ctx: StoreContext, options: GcOptions = {}): Promise<Gc
   let kept = 0;
 
   for (const model of await listModelNames(ctx, options.prefix ?? '')) {
-    const committed: number[] = [];
+    // Committed versions with their manifest bytes (kept to restore a manifest; see deleteVersion).
+    const manifests = new Map<number, Uint8Array>();
     for (const n of await listVersionNumbers(ctx, model)) {
       const state = await versionState(ctx, model, n);
-      if (state === 'committed') committed.push(n);
+      if (state instanceof Uint8Array) manifests.set(n, state);
       else if (state === 'reserved' && (await olderThan(ctx, model, n, graceMs))) {
         actions.push({
           kind: 'reclaim-reservation',
@@ -70,6 +71,7 @@ export async function gc(ctx: StoreContext, options: GcOptions = {}): Promise<Gc
         if (!dryRun) await reclaimReservation(ctx, model, n);
       }
     }
+    const committed = [...manifests.keys()];
     const snap = await readHead(ctx, model);
     const maxCommitted = committed.at(-1);
     // A publisher that died between committing and updating the head leaves head.latest behind.
@@ -92,16 +94,7 @@ export async function gc(ctx: StoreContext, options: GcOptions = {}): Promise<Gc
         kept++;
         continue;
       }
-      if (dryRun) {
-        actions.push({
-          kind: 'delete-version',
-          model,
-          version: n,
-          detail: 'older than the newest kept versions',
-        });
-        continue;
-      }
-      if (await deleteVersion(ctx, model, n)) {
+      if (dryRun || (await deleteVersion(ctx, model, n, manifests.get(n)!))) {
         actions.push({
           kind: 'delete-version',
           model,
@@ -120,10 +113,9 @@ async function versionState(
   ctx: StoreContext,
   model: string,
   n: number,
-): Promise<'committed' | 'reserved' | 'tombstone'> {
+): Promise<Uint8Array | 'reserved' | 'tombstone'> {
   try {
-    await readVersion(ctx, model, n);
-    return 'committed';
+    return (await readVersion(ctx, model, n)).bytes; // committed: its manifest bytes
   } catch (err) {
     if (!(err instanceof VersionNotFoundError)) throw err;
   }
@@ -165,9 +157,13 @@ async function reclaimReservation(ctx: StoreContext, model: string, n: number): 
 }
 
 /** Returns false when the version became protected while being deleted (it is then restored). */
-async function deleteVersion(ctx: StoreContext, model: string, n: number): Promise<boolean> {
+async function deleteVersion(
+  ctx: StoreContext,
+  model: string,
+  n: number,
+  bytes: Uint8Array,
+): Promise<boolean> {
   const mkey = manifestKey(model, n);
-  const { bytes } = await readVersion(ctx, model, n);
   await ctx.driver.delete(mkey);
   const after = await readHead(ctx, model);
   if (after && protectedVersions(after.head).has(n)) {
