@@ -38,8 +38,6 @@ import type {
 } from './driver.ts';
 
 export interface FsDriverOptions {
-  /** Generations per pruning epoch of a swapped object's log (at least 2). Default 64. */
-  casEpoch?: number;
   /**
    * Test hooks inside putIfMatch: after the compare and before the generation link (the "swap
    * window"), right after the link, and before the plain copy at `<key>` is rewritten.
@@ -59,6 +57,10 @@ const HINT = 'hint';
 const genName = (n: number) => String(n).padStart(12, '0');
 const markerName = (epoch: number) => `pruned-${epoch}`;
 const GEN_RE = /^\d{12}$/;
+/** Generations per pruning epoch: part of the layout (every writer of a store must agree on it). */
+const EPOCH = 64;
+/** The hint (a lower bound of the highest generation) is rewritten every this many generations. */
+const HINT_EVERY = 4;
 
 interface CasState {
   gen: number;
@@ -83,7 +85,6 @@ export function contentEtag(body: Uint8Array): string {
 export class FsDriver implements StorageDriver {
   readonly kind = 'fs';
   readonly location: string;
-  private readonly epoch: number;
   private readonly hooks: NonNullable<FsDriverOptions['casHooks']>;
 
   constructor(
@@ -92,7 +93,6 @@ export class FsDriver implements StorageDriver {
   ) {
     this.root = resolve(root);
     this.location = this.root;
-    this.epoch = Math.max(2, Math.floor(options.casEpoch ?? 64));
     this.hooks = options.casHooks ?? {};
   }
 
@@ -306,7 +306,8 @@ export class FsDriver implements StorageDriver {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          await mkdir(dirname(path), { recursive: true });
+          // The log directory usually exists: make it only when the link says it does not.
+          if (attempt > 0) await mkdir(dirname(path), { recursive: true });
           await link(tmp, path);
           await syncDir(dirname(path));
           return true;
@@ -370,14 +371,14 @@ export class FsDriver implements StorageDriver {
     if (!Number.isSafeInteger(x) || x < 0) x = 0;
     const pruned = (e: number) => this.exists(join(dir, markerName(e)), key);
     const jump = async (from: number) => {
-      let e = Math.floor(from / this.epoch) + 1;
+      let e = Math.floor(from / EPOCH) + 1;
       while (await pruned(e)) e++;
-      return e * this.epoch;
+      return e * EPOCH;
     };
     for (;;) {
       let body = await this.readGen(key, dir, x);
       if (body === undefined) {
-        if (await pruned(Math.floor(x / this.epoch))) {
+        if (await pruned(Math.floor(x / EPOCH))) {
           x = await jump(x);
           continue;
         }
@@ -389,7 +390,7 @@ export class FsDriver implements StorageDriver {
         x++;
         body = next;
       }
-      if (await pruned(Math.floor(x / this.epoch))) {
+      if (await pruned(Math.floor(x / EPOCH))) {
         x = await jump(x);
         continue;
       }
@@ -404,7 +405,7 @@ export class FsDriver implements StorageDriver {
    * writer whose own token is listed was genuine (it only slept through the pruning).
    */
   private async fenced(dir: string, n: number, token: string): Promise<boolean> {
-    const e = Math.floor(n / this.epoch);
+    const e = Math.floor(n / EPOCH);
     let marker: { tokens?: Record<string, string> };
     try {
       marker = JSON.parse(await readFile(join(dir, markerName(e)), 'utf8'));
@@ -423,14 +424,17 @@ export class FsDriver implements StorageDriver {
     n: number,
     body: Uint8Array,
   ): Promise<void> {
-    await this.replaceFile(target, body, true);
-    await this.replaceFile(join(dir, HINT), new TextEncoder().encode(String(n)), false);
+    // Neither the copy nor the hint is needed to recover the value (the log is), so neither is
+    // fsynced; the hint is only a lower bound for readers, refreshed every HINT_EVERY generations.
+    await this.replaceFile(target, body, false);
+    if (n % HINT_EVERY === 0)
+      await this.replaceFile(join(dir, HINT), new TextEncoder().encode(String(n)), false);
     // A writer that slept between its link and its copy may just have put an older value at `key`.
     if (await this.exists(join(dir, genName(n + 1)), key)) {
       const now = await this.readCas(key);
-      if (now && now !== 'absent') await this.replaceFile(target, now.body, true);
+      if (now && now !== 'absent') await this.replaceFile(target, now.body, false);
     }
-    if (n % this.epoch === 0) await this.prune(key, dir, n / this.epoch - 2);
+    if (n % EPOCH === 0) await this.prune(key, dir, n / EPOCH - 2);
   }
 
   private async replaceFile(target: string, body: Uint8Array, durable: boolean): Promise<void> {
@@ -457,8 +461,8 @@ export class FsDriver implements StorageDriver {
     let e = upTo;
     while (e > 0 && !(await this.exists(join(dir, markerName(e - 1)), key))) e--;
     for (; e <= upTo; e++) {
-      const first = Math.max(1, e * this.epoch);
-      const last = (e + 1) * this.epoch - 1;
+      const first = Math.max(1, e * EPOCH);
+      const last = (e + 1) * EPOCH - 1;
       const tokens: Record<string, string> = {};
       for (let g = first; g <= last; g++) {
         const head = await readFile(join(dir, genName(g)), 'utf8').catch(() => undefined);
@@ -602,7 +606,7 @@ export class FsDriver implements StorageDriver {
         await this.reclaimCasDebris(join(dir, e.name), `${rel}/${e.name}`, olderThanMs, dryRun, found);
         continue;
       }
-      if (!GEN_RE.test(e.name) || !names.has(markerName(Math.floor(Number(e.name) / this.epoch)))) continue;
+      if (!GEN_RE.test(e.name) || !names.has(markerName(Math.floor(Number(e.name) / EPOCH)))) continue;
       const p = join(dir, e.name);
       const s = await stat(p).catch(() => undefined);
       if (!s || Date.now() - s.mtimeMs < olderThanMs) continue;

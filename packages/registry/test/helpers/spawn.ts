@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,10 @@ let bundled: string | undefined;
  */
 function workerBundle(): string {
   if (!bundled) {
-    const out = join(mkdtempSync(join(tmpdir(), 'modelshelf-worker-')), 'worker.mjs');
+    const dir = mkdtempSync(join(tmpdir(), 'modelshelf-worker-'));
+    // Removed when the test process ends (each bundle is ~5 MB; a run used to leave dozens behind).
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, 'worker.mjs');
     buildSync({
       entryPoints: [WORKER_SOURCE],
       bundle: true,
@@ -33,17 +36,41 @@ function workerBundle(): string {
   return bundled;
 }
 
+const live = new Set<ChildProcess>();
+
+/** SIGKILLs (by pid) every worker this test process started that still runs: call from afterAll. */
+export function killWorkers(): void {
+  for (const child of live) {
+    if (child.pid !== undefined) {
+      try {
+        process.kill(child.pid, 'SIGCONT'); // a stopped process would not die until continued
+        process.kill(child.pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+  live.clear();
+}
+
+export interface WorkerOptions {
+  /** Extra environment, e.g. LD_PRELOAD of libfaketime for a writer whose clock is off. */
+  env?: Record<string, string>;
+}
+
 /** Starts the test worker in a separate OS process. */
-export function startWorker(job: Record<string, unknown>): ChildProcess {
-  return spawn(process.execPath, [workerBundle(), JSON.stringify(job)], {
+export function startWorker(job: Record<string, unknown>, options: WorkerOptions = {}): ChildProcess {
+  const child = spawn(process.execPath, [workerBundle(), JSON.stringify(job)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
   });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
+  return child;
 }
 
 /** Runs the worker to completion and returns its parsed last stdout line. */
-export function runWorker<T>(job: Record<string, unknown>): Promise<T> {
+export function runWorker<T>(job: Record<string, unknown>, options: WorkerOptions = {}): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = startWorker(job);
+    const child = startWorker(job, options);
     let out = '';
     let err = '';
     child.stdout!.on('data', (d) => (out += d));
