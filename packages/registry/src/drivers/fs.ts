@@ -179,6 +179,21 @@ export class FsDriver implements StorageDriver {
     }
   }
 
+  private tmpExists(tmp: string): Promise<boolean> {
+    return stat(tmp).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Only gc removes temp files, and only those older than its grace period. */
+  private lostTemp(key: string): never {
+    throw new StorageUnavailableError(
+      this.location,
+      `the temp file of ${JSON.stringify(key)} was removed before it could be linked into place (gc with a grace period shorter than this write?)`,
+    );
+  }
+
   /** link() the temp file onto the target; EEXIST means another writer owns the name. */
   private async linkInto(tmp: string, key: string): Promise<void> {
     const target = this.path(key);
@@ -191,6 +206,7 @@ export class FsDriver implements StorageDriver {
           return;
         } catch (err) {
           // A concurrent delete may remove the freshly made parent directory; make it again.
+          if (code(err) === 'ENOENT' && !(await this.tmpExists(tmp))) this.lostTemp(key);
           if (code(err) === 'ENOENT' && attempt < 5) continue;
           if (code(err) === 'EEXIST') throw new AlreadyExistsError(key);
           this.wrap(err, key);
@@ -312,6 +328,7 @@ export class FsDriver implements StorageDriver {
           await syncDir(dirname(path));
           return true;
         } catch (err) {
+          if (code(err) === 'ENOENT' && !(await this.tmpExists(tmp))) this.lostTemp(key);
           if (code(err) === 'ENOENT' && attempt < 5) continue;
           if (code(err) === 'EEXIST') return okIfExists;
           this.wrap(err, key);

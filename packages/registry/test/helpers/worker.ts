@@ -5,11 +5,11 @@
 // inside the swap), "gc" (gc in a loop).
 import { Readable } from 'node:stream';
 import { FsDriver } from '../../src/drivers/fs.ts';
-import { PreconditionFailedError } from '../../src/errors.ts';
+import { ConflictError, PreconditionFailedError } from '../../src/errors.ts';
 import { openStore } from '../../src/store.ts';
 
 interface Job {
-  mode: 'publish' | 'publish-once' | 'moves' | 'cas' | 'gc';
+  mode: 'publish' | 'publish-once' | 'publish-n' | 'moves' | 'cas' | 'gc';
   store: string;
   model: string;
   id: number;
@@ -22,6 +22,11 @@ interface Job {
   /** "cas": stop with SIGSTOP at this hook of the swap numbered `pauseOn` (after printing "paused"). */
   pauseAt?: 'beforeLink' | 'afterLink' | 'beforeCopy';
   pauseOn?: number;
+  /** "publish-n": every other publish waits this long before its commit. */
+  slowMs?: number;
+  /** "gc": its grace period, and the pause between rounds. */
+  graceMs?: number;
+  pauseMs?: number;
 }
 
 const job = JSON.parse(process.argv[2]!) as Job;
@@ -106,12 +111,34 @@ if (job.mode === 'publish') {
 } else if (job.mode === 'publish-once') {
   const r = await publishOne(0);
   process.stdout.write(`${JSON.stringify({ version: r.version, digest: r.digest })}\n`);
+} else if (job.mode === 'publish-n') {
+  // Small publishes racing gc: a version gc reclaimed before its commit fails with ConflictError.
+  const committed: number[] = [];
+  let reclaimed = 0;
+  for (let i = 0; i < (job.count ?? 3); i++) {
+    try {
+      const r = await store.publish({
+        model: job.model,
+        files: [{ path: 'w.json', data: new TextEncoder().encode(JSON.stringify({ writer: job.id, i })) }],
+        metadata: { writer: job.id, i },
+        // Every other publish outlasts gc's grace period: gc reclaims it unless it commits first.
+        afterFile: () =>
+          i % 2 === 1 && job.slowMs ? new Promise((r) => setTimeout(r, job.slowMs)) : undefined,
+      });
+      committed.push(r.version);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      reclaimed++;
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ committed, reclaimed })}\n`);
 } else if (job.mode === 'gc') {
-  // gc racing publishers and movers: no grace, so it reclaims every reservation it sees uncommitted.
-  process.stdout.write('ready\n');
+  // gc racing publishers and movers, with a grace period shorter than the slow publishes.
   let actions = 0;
-  for (let i = 0; i < (job.count ?? 5); i++)
-    actions += (await store.gc({ graceMs: 0, keep: 2 })).actions.length;
+  for (let i = 0; i < (job.count ?? 5); i++) {
+    actions += (await store.gc({ graceMs: job.graceMs ?? 0, keep: 2 })).actions.length;
+    await new Promise((r) => setTimeout(r, job.pauseMs ?? 0));
+  }
   process.stdout.write(`${JSON.stringify({ actions })}\n`);
 } else {
   const done: number[] = [];

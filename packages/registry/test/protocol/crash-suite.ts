@@ -1,10 +1,11 @@
 // Crash safety: publishers killed with SIGKILL at random instants never leave a visible partial
 // version; verify stays clean; gc reclaims the debris once its grace period has passed.
-// Written against a store URI so it runs on every driver (fs here, S3 in the S3 suite).
+// Written against a ProtocolStore so it runs on every store kind (protocol-suite.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { startWorker, waitReady } from '../helpers/spawn.ts';
 import { listAll, listVersionNumbersForTest, openStore } from './protocol-access.ts';
+import type { ProtocolStore } from './store-kind.ts';
 
 export interface CrashSuiteOptions {
   trials: number;
@@ -12,19 +13,21 @@ export interface CrashSuiteOptions {
   parallel: number;
   /** Upper bound of the random delay between "ready" and SIGKILL. */
   maxKillDelayMs: number;
+  /** Size of the file each publisher streams slowly. */
+  blobBytes: number;
   /** Counts uncommitted in-flight data (fs temp files, S3 multipart uploads) to prove some kills landed mid-file. */
-  countDebris: (uri: string) => Promise<number>;
+  countDebris: (store: ProtocolStore) => Promise<number>;
 }
 
 export function describeCrashSafety(
   name: string,
-  makeStoreUri: () => Promise<string>,
+  makeStore: () => Promise<ProtocolStore>,
   o: CrashSuiteOptions,
 ): void {
   describe(`crash safety: ${name}`, () => {
     it(`${o.trials} publishers killed at random points leave no partial version, and gc cleans up`, async () => {
-      const uri = await makeStoreUri();
-      const store = await openStore(uri, { create: true });
+      const ps = await makeStore();
+      const store = await openStore(ps.uri, { create: true });
       const model = 'rapl-sysfs/AbsPower/BPFOnly/CrashTest_0';
       let midFile = 0;
       let rng = 12345;
@@ -36,7 +39,14 @@ export function describeCrashSafety(
       for (let done = 0; done < o.trials; done += o.parallel) {
         const round = Array.from({ length: Math.min(o.parallel, o.trials - done) }, (_, k) =>
           (async () => {
-            const child = startWorker({ mode: 'publish', store: uri, model, id: done + k });
+            const id = done + k;
+            const child = startWorker({
+              mode: 'publish',
+              store: ps.workerUri(id),
+              model,
+              id,
+              blobBytes: o.blobBytes,
+            });
             await waitReady(child);
             await sleep(random() * o.maxKillDelayMs);
             const exited = new Promise((r) => child.on('exit', r));
@@ -45,7 +55,7 @@ export function describeCrashSafety(
           })(),
         );
         await Promise.all(round);
-        midFile += (await o.countDebris(uri)) > 0 ? 1 : 0;
+        midFile += (await o.countDebris(ps)) > 0 ? 1 : 0;
 
         // After every round: every committed version is complete and intact.
         for (const rec of await store.listVersions(model).catch(() => [])) {
@@ -73,7 +83,7 @@ export function describeCrashSafety(
       const report = await store.gc({ graceMs: 0, keep: 1000 });
       const reclaimed = report.actions.filter((a) => a.kind === 'reclaim-reservation').length;
       expect(reclaimed).toBe(all.length - committed.length);
-      expect(await o.countDebris(uri)).toBe(0);
+      expect(await o.countDebris(ps)).toBe(0);
       const left: string[] = [];
       for (const n of all) {
         if (committed.some((c) => c.manifest.version === n)) continue;
