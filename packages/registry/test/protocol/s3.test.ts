@@ -32,7 +32,7 @@ describe('S3', () => {
       }
     },
     blobBytes: 12 * 1024 * 1024,
-    maxKillDelayMs: 400,
+    maxKillDelayMs: 1500,
     parallel: 4,
   });
 });
