@@ -31,8 +31,8 @@ describe('S3', () => {
         await store.close();
       }
     },
-    blobBytes: 12 * 1024 * 1024,
-    maxKillDelayMs: 1500,
+    blobBytes: 10 * 1024 * 1024,
+    maxKillDelayMs: 900,
     parallel: 4,
   });
 });
