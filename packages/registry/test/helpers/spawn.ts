@@ -1,36 +1,47 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
 const WORKER_SOURCE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** Bundles live beside the dependencies, one per distinct content: nothing is left in /tmp. */
+const CACHE_DIR = fileURLToPath(
+  new URL('../../../../node_modules/.cache/modelshelf-test-worker/', import.meta.url),
+);
 let bundled: string | undefined;
 
 /**
  * The worker bundled to one plain JS file, built once per test process: crash tests start a
  * hundred short-lived processes, and plain node starts them several times faster than tsx.
+ * The file is named by the hash of its content (written once, atomically), so concurrent test
+ * processes share it and a test process killed by vitest leaves nothing behind.
  */
 function workerBundle(): string {
   if (!bundled) {
-    const dir = mkdtempSync(join(tmpdir(), 'modelshelf-worker-'));
-    // Removed when the test process ends (each bundle is ~5 MB; a run used to leave dozens behind).
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const out = join(dir, 'worker.mjs');
-    buildSync({
+    const result = buildSync({
       entryPoints: [WORKER_SOURCE],
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      outfile: out,
+      write: false,
+      outfile: join(CACHE_DIR, 'worker.mjs'),
       logLevel: 'error',
       // CommonJS dependencies inside an ESM bundle still call require().
       banner: {
         js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
+    const code = result.outputFiles[0]!.contents;
+    const out = join(CACHE_DIR, `worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+    if (!existsSync(out)) {
+      mkdirSync(CACHE_DIR, { recursive: true });
+      const tmp = `${out}.${process.pid}.tmp`;
+      writeFileSync(tmp, code);
+      renameSync(tmp, out);
+    }
     bundled = out;
   }
   return bundled;
