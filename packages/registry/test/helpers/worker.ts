@@ -17,7 +17,7 @@ interface Job {
   versions?: number[];
   /** Size of the streamed blob of "publish" (default 2 MiB). */
   blobBytes?: number;
-  /** "cas": options for the driver (casEpoch; staleLockMs for the lock-based driver of earlier versions). */
+  /** "cas": options for the driver (staleLockMs: what the lock-based driver of earlier versions used). */
   driverOptions?: Record<string, unknown>;
   /** "cas": stop with SIGSTOP at this hook of the swap numbered `pauseOn` (after printing "paused"). */
   pauseAt?: 'beforeLink' | 'afterLink' | 'beforeCopy';
