@@ -19,6 +19,8 @@ PACKAGES=(
   faketime
   # Arm NN TfLite parser + CpuRef backend: independent .tflite reader.
   python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22 python3-flatbuffers
+  # hyperfine: the CLI start-up benchmark (bench/cli-startup.bench.ts).
+  hyperfine
 )
 
 missing=()

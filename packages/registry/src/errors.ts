@@ -1,7 +1,15 @@
 // Typed errors. Every error names the offending value and, where one exists, what to do about it.
 // `category` groups errors for callers that only need to branch (the CLI maps it to exit codes).
 
-export type ErrorCategory = 'usage' | 'not-found' | 'integrity' | 'conflict' | 'storage' | 'internal';
+// `format`: the stored bytes are intact (their digests match) but no reader can decode them.
+export type ErrorCategory =
+  | 'usage'
+  | 'not-found'
+  | 'integrity'
+  | 'conflict'
+  | 'storage'
+  | 'format'
+  | 'internal';
 
 export class ModelshelfError extends Error {
   override name = 'ModelshelfError';
@@ -222,6 +230,7 @@ export const EXIT_CODES: Record<ErrorCategory | 'ok', number> = {
   integrity: 4,
   conflict: 5,
   storage: 6,
+  format: 7,
 };
 
 export function exitCodeFor(err: unknown): number {
