@@ -1,0 +1,291 @@
+// Pure evaluators for ArchiveModel: the arithmetic of scikit-learn 1.5 / XGBoost 2.1 / Kepler's
+// curve fits, in float64 except where those libraries round (sklearn trees read float32 features,
+// XGBoost works in float32 throughout).
+
+import type { ArchiveModel, ComponentModel, Estimator, SklearnTree, Transform, XgbTree } from './model.ts';
+
+export interface PredictOptions {
+  /** Kepler's estimator sets negative watts to 0 (`y[y < 0] = 0`); default true. */
+  clampNegative?: boolean;
+}
+
+/**
+ * rows: row-major, rows × features.length values in `model.features` order.
+ * Returns row-major rows × components.length watts, components in `model.components` order.
+ */
+export function predict(
+  model: ArchiveModel,
+  input: Float64Array,
+  rows: number,
+  options: PredictOptions = {},
+) {
+  const nc = model.components.length;
+  const out = new Float64Array(rows * nc);
+  model.components.forEach((c, j) => {
+    const y = predictComponent(c, input, rows, options);
+    for (let r = 0; r < rows; r++) out[r * nc + j] = y[r]!;
+  });
+  return out;
+}
+
+export function predictComponent(
+  c: ComponentModel,
+  input: Float64Array,
+  rows: number,
+  options: PredictOptions = {},
+): Float64Array {
+  if (input.length !== rows * c.nFeatures) {
+    throw new RangeError(`expected ${rows} × ${c.nFeatures} inputs, got ${input.length}`);
+  }
+  let x = input;
+  let width = c.nFeatures;
+  for (const t of c.transforms) {
+    [x, width] = applyTransform(t, x, rows, width);
+  }
+  const y = evaluate(c.estimator, x, rows, width);
+  if (options.clampNegative ?? true) for (let i = 0; i < rows; i++) if (y[i]! < 0) y[i] = 0;
+  return y;
+}
+
+function applyTransform(t: Transform, x: Float64Array, rows: number, width: number): [Float64Array, number] {
+  if (t.kind === 'max-abs') {
+    const out = new Float64Array(x.length);
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < width; j++) out[r * width + j] = x[r * width + j]! / t.scale[j]!;
+    return [out, width];
+  }
+  // PolynomialFeatures, following scikit-learn's column construction (degree-d terms are degree-(d-1)
+  // terms times one input column, in the same order, so every product rounds as it does there).
+  const n = width;
+  const full = new Float64Array(polyFullWidth(t, n));
+  const out = new Float64Array(rows * t.nOutput);
+  for (let r = 0; r < rows; r++) {
+    const xr = x.subarray(r * n, r * n + n);
+    let col = 0;
+    if (t.includeBias || t.minDegree === 0) full[col++] = 1;
+    let index: number[] = [];
+    if (t.degree >= 1) {
+      for (let j = 0; j < n; j++) {
+        index.push(col);
+        full[col++] = xr[j]!;
+      }
+      index.push(col);
+    }
+    for (let d = 2; d <= t.degree; d++) {
+      const next: number[] = [];
+      const end = index[index.length - 1]!;
+      for (let f = 0; f < n; f++) {
+        let start = index[f]!;
+        next.push(col);
+        if (t.interactionOnly) start += index[f + 1]! - index[f]!;
+        if (end - start <= 0) break;
+        for (let k = start; k < end; k++) full[col++] = full[k]! * xr[f]!;
+      }
+      next.push(col);
+      index = next;
+    }
+    // min_degree > 1 drops the columns of degree 1..min_degree-1 (keeping the bias if asked)
+    const o = out.subarray(r * t.nOutput, (r + 1) * t.nOutput);
+    if (t.nOutput === col) o.set(full.subarray(0, col));
+    else {
+      const skip = col - t.nOutput;
+      const biasCols = t.includeBias ? 1 : 0;
+      o.set(full.subarray(0, biasCols));
+      o.set(full.subarray(biasCols + skip, col), biasCols);
+    }
+  }
+  return [out, t.nOutput];
+}
+
+function polyFullWidth(t: Extract<Transform, { kind: 'polynomial' }>, n: number): number {
+  // upper bound: Σ_{d ≤ degree} C(n + d - 1, d)
+  let total = 1;
+  let term = 1;
+  for (let d = 1; d <= t.degree; d++) {
+    term = (term * (n + d - 1)) / d;
+    total += term;
+  }
+  return Math.ceil(total);
+}
+
+function evaluate(e: Estimator, x: Float64Array, rows: number, width: number): Float64Array {
+  const y = new Float64Array(rows);
+  switch (e.kind) {
+    case 'linear':
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        for (let j = 0; j < width; j++) s += x[r * width + j]! * e.coef[j]!;
+        y[r] = s + e.intercept;
+      }
+      return y;
+    case 'gradient-boosting': {
+      const xf = Float32Array.from(x); // sklearn validates X as float32 for tree prediction
+      for (let r = 0; r < rows; r++) {
+        let acc = e.init;
+        const base = r * width;
+        for (const t of e.trees) acc += e.learningRate * sklearnLeaf(t, xf, base);
+        y[r] = acc;
+      }
+      return y;
+    }
+    case 'k-neighbors':
+      return kNeighbors(e, x, rows, width);
+    case 'svr':
+      for (let r = 0; r < rows; r++) y[r] = svr(e, x, r * width, width);
+      return y;
+    case 'xgboost': {
+      for (let r = 0; r < rows; r++) {
+        let acc = Math.fround(e.baseScore);
+        for (const t of e.trees) acc = Math.fround(acc + xgbLeaf(t, x, r * width));
+        y[r] = acc;
+      }
+      return y;
+    }
+    case 'curve-fit': {
+      const [a = 0, b = 0, c = 0, d = 0] = e.params;
+      for (let r = 0; r < rows; r++) {
+        const v = x[r * width + e.featureIndex]!;
+        if (e.curve === 'exponential') y[r] = a * Math.exp(b * v) + c;
+        else if (e.curve === 'logarithmic') y[r] = a * Math.log(b * v + 1) + c;
+        else y[r] = a / (1 + Math.exp(-c * (v - b))) + d; // A, x0, k, off
+      }
+      return y;
+    }
+  }
+}
+
+/** sklearn: left when X[f] (float32) <= threshold; NaN follows missing_go_to_left. */
+function sklearnLeaf(t: SklearnTree, xf: Float32Array, base: number): number {
+  let node = 0;
+  while (t.left[node]! !== -1) {
+    const v = xf[base + t.feature[node]!]!;
+    const goLeft = Number.isNaN(v) ? t.missingGoToLeft[node] === 1 : v <= t.threshold[node]!;
+    node = goLeft ? t.left[node]! : t.right[node]!;
+  }
+  return t.value[node]!;
+}
+
+/** XGBoost: left when float32(x) < split_condition; NaN follows default_left. */
+function xgbLeaf(t: XgbTree, x: Float64Array, base: number): number {
+  let node = 0;
+  while (t.left[node]! !== -1) {
+    const v = x[base + t.feature[node]!]!;
+    const goLeft = Number.isNaN(v) ? t.defaultLeft[node] === 1 : Math.fround(v) < t.condition[node]!;
+    node = goLeft ? t.left[node]! : t.right[node]!;
+  }
+  return t.condition[node]!;
+}
+
+function svr(e: Extract<Estimator, { kind: 'svr' }>, x: Float64Array, base: number, width: number): number {
+  let sum = 0;
+  for (let i = 0; i < e.nSupport; i++) {
+    const sv = i * width;
+    let k: number;
+    if (e.kernel === 'rbf') {
+      let d2 = 0;
+      for (let j = 0; j < width; j++) {
+        const d = x[base + j]! - e.supportVectors[sv + j]!;
+        d2 += d * d;
+      }
+      k = Math.exp(-e.gamma * d2);
+    } else {
+      let dot = 0;
+      for (let j = 0; j < width; j++) dot += x[base + j]! * e.supportVectors[sv + j]!;
+      if (e.kernel === 'linear') k = dot;
+      else if (e.kernel === 'poly') k = powi(e.gamma * dot + e.coef0, e.degree);
+      else k = Math.tanh(e.gamma * dot + e.coef0);
+    }
+    sum += e.dualCoef[i]! * k;
+  }
+  return sum + e.intercept;
+}
+
+/** libsvm's powi (square-and-multiply), so poly kernels round as libsvm does. */
+function powi(base: number, times: number): number {
+  let tmp = base;
+  let ret = 1.0;
+  for (let t = times; t > 0; t = Math.trunc(t / 2)) {
+    if (t % 2 === 1) ret *= tmp;
+    tmp = tmp * tmp;
+  }
+  return ret;
+}
+
+function kNeighbors(
+  e: Extract<Estimator, { kind: 'k-neighbors' }>,
+  x: Float64Array,
+  rows: number,
+  width: number,
+) {
+  const y = new Float64Array(rows);
+  const k = Math.min(e.k, e.nSamples);
+  const dist = new Float64Array(e.nSamples);
+  const idx = new Int32Array(e.nSamples);
+  for (let r = 0; r < rows; r++) {
+    const base = r * width;
+    for (let i = 0; i < e.nSamples; i++) {
+      let s = 0;
+      const o = i * width;
+      for (let j = 0; j < width; j++) {
+        const d = Math.abs(x[base + j]! - e.fitX[o + j]!);
+        s += e.p === 2 ? d * d : e.p === 1 ? d : d ** e.p;
+      }
+      dist[i] = s; // reduced distance, as sklearn's trees rank by it
+      idx[i] = i;
+    }
+    // k smallest by (reduced distance, index): partial selection, then ascending order
+    const chosen = selectK(dist, idx, k);
+    if (e.weights === 'uniform') {
+      y[r] = numpySum(chosen.map((i) => e.y[i]!)) / k;
+    } else {
+      const d = chosen.map((i) =>
+        e.p === 2 ? Math.sqrt(dist[i]!) : e.p === 1 ? dist[i]! : dist[i]! ** (1 / e.p),
+      );
+      let w = d.map((v) => 1 / v);
+      if (w.some((v) => v === Number.POSITIVE_INFINITY))
+        w = w.map((v) => (v === Number.POSITIVE_INFINITY ? 1 : 0));
+      y[r] = numpySum(chosen.map((i, n) => e.y[i]! * w[n]!)) / numpySum(w);
+    }
+  }
+  return y;
+}
+
+function selectK(dist: Float64Array, idx: Int32Array, k: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < dist.length; i++) {
+    const d = dist[i]!;
+    if (best.length === k && d >= dist[best[k - 1]!]!) continue;
+    let p = best.length === k ? k - 1 : best.length;
+    if (best.length < k) best.push(i);
+    while (p > 0 && dist[best[p - 1]!]! > d) {
+      best[p] = best[p - 1]!;
+      p--;
+    }
+    best[p] = idx[i]!;
+  }
+  return best;
+}
+
+/** numpy's pairwise summation (what np.sum / np.mean use along a contiguous axis). */
+function numpySum(a: number[]): number {
+  const pairwise = (lo: number, n: number): number => {
+    if (n < 8) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += a[lo + i]!;
+      return s;
+    }
+    if (n <= 128) {
+      const r = new Array<number>(8);
+      for (let j = 0; j < 8; j++) r[j] = a[lo + j]!;
+      let i = 8;
+      for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j]! += a[lo + i + j]!;
+      let s = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+      for (; i < n; i++) s += a[lo + i]!;
+      return s;
+    }
+    let n2 = Math.floor(n / 2);
+    n2 -= n2 % 8;
+    return pairwise(lo, n2) + pairwise(lo + n2, n - n2);
+  };
+  return pairwise(0, a.length);
+}
