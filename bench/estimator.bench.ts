@@ -4,10 +4,11 @@
 // socket: the upper bound). Each connection carries one request, as Kepler's client does.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { encodeKeplerWeights } from '../packages/formats/src/index.ts';
 import { predictPowers } from '../packages/loader/src/estimator/predict.ts';
 import { encodeResponse, parsePowerRequest } from '../packages/loader/src/estimator/protocol.ts';
 import type { DefaultDecoded } from '../packages/loader/src/index.ts';
-import { encodeKeplerWeights, startEstimator, watchModel } from '../packages/loader/src/index.ts';
+import { startEstimator, watchModel } from '../packages/loader/src/index.ts';
 import { openStore, type Store } from '../packages/registry/src/index.ts';
 import { type BenchContext, type BenchModule, percentile } from './harness.ts';
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeKeplerWeights, encodeKeplerWeights } from '../packages/loader/src/kepler/index.ts';
+import { decodeKeplerWeights, encodeKeplerWeights } from '../packages/formats/src/kepler/index.ts';
 import { type BenchModule, timeMs } from './harness.ts';
 
 const PYTHON = '/usr/bin/python3';

@@ -5,19 +5,15 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryArtifactFiles } from '../../packages/loader/src/formats/artifact-bytes.ts';
-import { DenseNetworkError } from '../../packages/loader/src/formats/dense/network.ts';
-import { type Hdf5Node, readHdf5Tree } from '../../packages/loader/src/formats/hdf5-tree.ts';
-import {
-  KerasH5Error,
-  kerasH5Codec,
-  networkFromHdf5Tree,
-} from '../../packages/loader/src/formats/keras-h5.ts';
-import { TFJS_MODEL_FILE, tfjsLayersCodec } from '../../packages/loader/src/formats/tfjs-layers.ts';
-import { decodeTfliteNetwork, tfliteCodec } from '../../packages/loader/src/formats/tflite.ts';
-import { FormatError } from '../../packages/loader/src/formats/types.ts';
-import { decodeKeplerWeights, KeplerWeightsError } from '../../packages/loader/src/kepler/index.ts';
-import { randomNetwork } from '../../packages/loader/test/formats/random-network.ts';
+import { memoryArtifactFiles } from '../../packages/formats/src/artifact-bytes.ts';
+import { DenseNetworkError } from '../../packages/formats/src/dense/network.ts';
+import { type Hdf5Node, readHdf5Tree } from '../../packages/formats/src/hdf5-tree.ts';
+import { decodeKeplerWeights, KeplerWeightsError } from '../../packages/formats/src/kepler/index.ts';
+import { KerasH5Error, kerasH5Codec, networkFromHdf5Tree } from '../../packages/formats/src/keras-h5.ts';
+import { TFJS_MODEL_FILE, tfjsLayersCodec } from '../../packages/formats/src/tfjs-layers.ts';
+import { decodeTfliteNetwork, tfliteCodec } from '../../packages/formats/src/tflite.ts';
+import { FormatError } from '../../packages/formats/src/types.ts';
+import { randomNetwork } from '../../packages/formats/test/random-network.ts';
 import { expectTyped, expectTypedSync, heavyRuns, mutatedBytes, mutatedJson, params } from './fuzz-kit.ts';
 
 const KEPLER_FIXTURE = new URL(

@@ -27,15 +27,7 @@ export {
 } from './estimator/protocol.ts';
 export { SocketInUseError, SocketPathError } from './estimator/socket-server.ts';
 export { type FetchResult, fetchVersion, filesFromCache } from './fetch/fetch-version.ts';
-// Format codecs (owned by formats/) and the Kepler runtime (owned by kepler/). The format registry
-// pulls in tfjs and h5wasm (seconds to load), so it is reached lazily, never at import time.
-export type { DeclaredFormat, FormatRegistry, NoDecodableFormatError } from './formats/format-registry.ts';
-export {
-  type ArtifactFiles as FormatFiles,
-  type DecodedModel,
-  type FormatCodec,
-  FormatError,
-} from './formats/types.ts';
+// Formats and Kepler's arithmetic belong to @modelshelf/formats; the loader re-exports nothing of it.
 export * from './kepler/index.ts';
 export { createLoaderMetrics, type LoaderMetrics } from './metrics/loader-metrics.ts';
 export { type BestModel, type BestModelQuery, type Candidate, selectBestModel } from './policy/best-model.ts';
@@ -66,6 +58,3 @@ export { type ChangeSources, ModelWatcher } from './watch/model-watcher.ts';
 export type { StoreInput } from './watch/open-store.ts';
 export type { PollMode, WatchOptions } from './watch/options.ts';
 export { type LoadOptions, loadModel, watchModel } from './watch/watch-model.ts';
-
-/** The format registry module (defaultFormatRegistry, FormatRegistry, …), loaded on first use. */
-export const loadFormatRegistry = () => import('./formats/format-registry.ts');

@@ -2,9 +2,9 @@
 //   {"features": {"<name>": number}, "system"?: {"<name>": "<value>"}, "cores"?: number}
 // Every problem is a usage error (exit 2) that names the row and the key.
 import { readFile } from 'node:fs/promises';
+import type { KeplerRowInput } from '@modelshelf/formats';
 import { InvalidArgumentError } from '@modelshelf/registry';
 import { z } from 'zod';
-import type { KeplerRowInput } from '../kepler/power-model.ts';
 
 const INPUT_HINT =
   'give one object or an array of objects like {"features": {"bpf_cpu_time_ms": 9587.7}, "system": {"cpu_architecture": "Sky Lake"}, "cores": 32}';

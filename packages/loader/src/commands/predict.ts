@@ -1,5 +1,8 @@
 // `modelshelf predict <ref> --input FILE|- [--idle]`: loads a version the way an estimator does
 // (resolve, fetch, verify every digest, decode) and prints the power it predicts for each input row.
+
+import type { DecodedModel } from '@modelshelf/formats';
+import { KeplerInputError, KeplerPowerModel, type KeplerRowInput } from '@modelshelf/formats';
 import {
   addTrustOptions,
   InvalidArgumentError,
@@ -10,9 +13,6 @@ import {
   trustPolicyFromOptions,
 } from '@modelshelf/registry';
 import type { Command } from 'commander';
-import type { DecodedModel } from '../formats/types.ts';
-import { KeplerInputError } from '../kepler/errors.ts';
-import { KeplerPowerModel, type KeplerRowInput } from '../kepler/power-model.ts';
 import type { Served } from '../swap/served.ts';
 import { loadModel } from '../watch/watch-model.ts';
 import { parsePredictInput, readPredictInput } from './predict-input.ts';

@@ -1,7 +1,7 @@
 // ArtifactFiles views over fetched files: in memory, or blobs in the local cache.
 import { readFile } from 'node:fs/promises';
+import type { ArtifactFiles } from '@modelshelf/formats';
 import { NotFoundError } from '@modelshelf/registry';
-import type { ArtifactFiles } from '../formats/types.ts';
 
 export function memoryFiles(files: ReadonlyMap<string, Uint8Array>): ArtifactFiles {
   const paths = [...files.keys()];

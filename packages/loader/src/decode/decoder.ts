@@ -1,6 +1,7 @@
 // The decode stage is pluggable: any function from verified files to a model object.
+
+import type { ArtifactFiles } from '@modelshelf/formats';
 import type { Manifest } from '@modelshelf/registry';
-import type { ArtifactFiles } from '../formats/types.ts';
 
 export type { ArtifactFiles };
 

@@ -3,9 +3,9 @@
 // `modelshelf estimator` command and demo scripts use it); the returned handle tells which versions
 // are served and closes everything cleanly.
 import { cpus } from 'node:os';
+import { KeplerInputError } from '@modelshelf/formats';
 import type { TrustPolicy } from '@modelshelf/registry';
 import { Registry } from 'prom-client';
-import { KeplerInputError } from '../kepler/errors.ts';
 import { type Logger, silentLogger } from '../watch/logger.ts';
 import { resolveStore, type StoreInput } from '../watch/open-store.ts';
 import type { PollMode } from '../watch/options.ts';

@@ -2,8 +2,8 @@
 // name (extra metrics are ignored, missing ones refused), and the output is watts per component per
 // row. Kepler models follow the Python sidecar: negative predictions are clamped to 0, and no
 // package/core fill-in is applied (Kepler's Go client does it on its side after the call).
-import type { DecodedModel } from '../formats/types.ts';
-import { KeplerPowerModel } from '../kepler/power-model.ts';
+import type { DecodedModel } from '@modelshelf/formats';
+import { KeplerPowerModel } from '@modelshelf/formats';
 import { type PowerRequest, ProtocolError } from './protocol.ts';
 
 export function predictPowers(model: DecodedModel, request: PowerRequest): Record<string, number[]> {

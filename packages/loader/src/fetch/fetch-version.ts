@@ -3,10 +3,10 @@
 // restart or a rollback reuses them without a download); without one they are held in memory.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { ArtifactFiles } from '@modelshelf/formats';
 import { type FileEntry, IntegrityError, type Manifest, mapLimit, type Store } from '@modelshelf/registry';
 import type { BlobCache } from '../cache/blob-cache.ts';
 import { localFiles, memoryFiles } from '../decode/artifact-files.ts';
-import type { ArtifactFiles } from '../formats/types.ts';
 
 export interface FetchResult {
   files: ArtifactFiles;

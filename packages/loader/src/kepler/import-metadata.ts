@@ -7,9 +7,9 @@
 // model name (Kepler names models <Trainer>_<node type>).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { trainerFromModelName } from '@modelshelf/formats';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { KeplerModelFiles } from './import-scan.ts';
-import { trainerFromModelName } from './trainer.ts';
 
 type Json = Record<string, unknown>;
 

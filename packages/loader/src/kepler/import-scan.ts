@@ -7,8 +7,8 @@
 // output type, so a tree, a pipeline, one model folder or one file can be given.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { keplerWeightsCodec } from '@modelshelf/formats';
 import { InvalidArgumentError } from '@modelshelf/registry';
-import { keplerWeightsCodec } from './codec.ts';
 
 const OUTPUT_TYPES = new Set(['AbsPower', 'DynPower']);
 /** Pipeline-level files, read by import-metadata.ts rather than imported. */

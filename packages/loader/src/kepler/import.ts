@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, relative, sep } from 'node:path';
+import { KEPLER_WEIGHTS_FORMAT, KEPLER_ZIP_FORMAT, KEPLER_ZIP_NOTE } from '@modelshelf/formats';
 import {
   type FormatEntry,
   InvalidArgumentError,
@@ -14,10 +15,8 @@ import {
   parseModelName,
   type Store,
 } from '@modelshelf/registry';
-import { KEPLER_WEIGHTS_FORMAT } from './errors.ts';
 import { keplerImportMetadata, type PipelineCache } from './import-metadata.ts';
 import { type KeplerModelFiles, type KeplerScan, scanKeplerModels } from './import-scan.ts';
-import { KEPLER_ZIP_FORMAT, KEPLER_ZIP_NOTE } from './zip-codec.ts';
 
 export interface KeplerImportOptions {
   /** Put every model under this prefix, e.g. "ec2-0.7.11" (a trailing "/" is optional). */

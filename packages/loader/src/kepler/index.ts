@@ -1,19 +1,6 @@
-// Kepler power models: weight JSON (read, validate, write), the Go-exact runtime and the ratio model.
+// Kepler's model database brought into a store (import) and the push-side format detector. The
+// formats and arithmetic themselves belong to @modelshelf/formats.
 
-export type { DecodeKeplerWeightsOptions, KeplerWeightsCodecOptions } from './codec.ts';
-export {
-  createKeplerWeightsCodec,
-  decodeKeplerWeights,
-  keplerWeightsCodec,
-  resolveKeplerTrainer,
-} from './codec.ts';
-export type { KeplerComponentSpec, KeplerFeatureSpec, KeplerWeightsSpec } from './encode.ts';
-export { encodeKeplerWeights, keplerWeightsToSpec } from './encode.ts';
-export { KEPLER_WEIGHTS_FORMAT, KeplerInputError, KeplerWeightsError } from './errors.ts';
-export type { LinearComponentSpec, LinearModelSpec } from './export.ts';
-export { linearModelToKeplerWeights, writeKeplerWeightsFile } from './export.ts';
-export type { GoArch } from './go-uint64.ts';
-export { fillNodeComponentsMilliwatts, goFloat64ToUint64 } from './go-uint64.ts';
 export type {
   KeplerImportOptions,
   KeplerImportReport,
@@ -23,19 +10,4 @@ export type {
 export { importKeplerModels } from './import.ts';
 export type { KeplerModelFiles, KeplerScan } from './import-scan.ts';
 export { scanKeplerModels } from './import-scan.ts';
-export type { KeplerMilliwattOptions, KeplerPredictOptions, KeplerRowInput } from './power-model.ts';
-export { KeplerPowerModel } from './power-model.ts';
 export { detectKeplerWeightsFiles, registerKeplerFormatDetector } from './push-detector.ts';
-export type { RatioNodePower, RatioShare, RatioSplitOptions, RatioWorkload } from './ratio-model.ts';
-export {
-  KEPLER_RATIO_FALLBACK_METRIC,
-  KEPLER_RATIO_USAGE_METRICS,
-  RatioModelError,
-  ratioMetricFor,
-  splitPowerByRatio,
-} from './ratio-model.ts';
-export type { KeplerPredictorKind } from './trainer.ts';
-export { predictorKindForTrainer, trainerFromModelName } from './trainer.ts';
-export type { KeplerComponentWeights, KeplerNumericalFeature, KeplerWeights } from './weights-schema.ts';
-export { KEPLER_COMPONENTS, parseKeplerWeights, parseKeplerWeightsJson } from './weights-schema.ts';
-export { KEPLER_ZIP_FORMAT, KEPLER_ZIP_NOTE, keplerZipCodec } from './zip-codec.ts';

@@ -1,9 +1,9 @@
 // Recognises Kepler weight JSON among the files of a `modelshelf push` without --format, so the version
 // declares `kepler-weights` (with metadata.json, which tells the codec the trainer). Imported on its own
 // (package subpath "@modelshelf/loader/kepler-detector") so that `push` never loads the loader's runtimes.
+
+import { KEPLER_WEIGHTS_FORMAT, keplerWeightsCodec } from '@modelshelf/formats';
 import { type FormatDetector, registerFormatDetector } from '@modelshelf/registry';
-import { keplerWeightsCodec } from './codec.ts';
-import { KEPLER_WEIGHTS_FORMAT } from './errors.ts';
 
 /** Weight files are a few KiB; bigger .json files are not read at all. */
 const MAX_WEIGHTS_BYTES = 4 * 1024 * 1024;

@@ -1,6 +1,7 @@
 // Kepler linear models for estimator tests, published with the kepler-weights format.
+
+import { encodeKeplerWeights, type KeplerWeightsSpec } from '@modelshelf/formats';
 import type { Store } from '@modelshelf/registry';
-import { encodeKeplerWeights, type KeplerWeightsSpec } from '../../src/index.ts';
 
 export const MODEL = 'rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0';
 export const FILE = 'SGDRegressorTrainer_0.json';

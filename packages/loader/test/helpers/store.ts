@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ArtifactFiles } from '@modelshelf/formats';
 import {
   type Manifest,
   openStore,
@@ -11,7 +12,6 @@ import {
   StorageUnavailableError,
   type Store,
 } from '@modelshelf/registry';
-import type { ArtifactFiles } from '../../src/formats/types.ts';
 
 export async function tempDir(
   prefix = 'loader-test-',

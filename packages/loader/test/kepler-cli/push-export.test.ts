@@ -3,9 +3,8 @@
 // the codec and predicts exactly what the spec's arithmetic gives.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { decodeKeplerWeights, type LinearModelSpec, writeKeplerWeightsFile } from '@modelshelf/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeKeplerWeights } from '../../src/kepler/codec.ts';
-import { type LinearModelSpec, writeKeplerWeightsFile } from '../../src/kepler/export.ts';
 import { EC2_BPF, json, tempStore } from './cli.ts';
 
 type Store = Awaited<ReturnType<typeof tempStore>>;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importKeplerModels } from '../../src/kepler/import.ts';
 import { loadModel } from '../../src/watch/watch-model.ts';
 import { tempStore } from '../helpers/store.ts';
-import { EC2_BPF, FIXTURES } from './helpers.ts';
+import { EC2_BPF, FIXTURES } from './fixtures.ts';
 
 const V07 = join(FIXTURES, 'kepler-model-db/models/v0.7');
 const SGD = 'rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0';

@@ -2,17 +2,18 @@
 // max-abs-scaled features and a standardised target (folded back into the output layer, so the stored network
 // maps raw features to watts). Weights and scale are rounded to float32 once training ends, so the
 // modelshelf-json, tfjs-layers, Keras HDF5 and TFLite exports and the trainer itself all predict alike.
-import type { DenseNetwork } from '../../../loader/src/formats/dense/network.ts';
-import { encodeKerasH5, KERAS_H5_FORMAT } from '../../../loader/src/formats/keras-h5.ts';
+import type { DenseNetwork } from '@modelshelf/formats';
 import {
   type DenseComponent,
   encodeModelshelfJson,
   MODELSHELF_JSON_FILE,
   MODELSHELF_JSON_FORMAT,
   orderedComponents,
-} from '../../../loader/src/formats/modelshelf-json.ts';
-import { encodeTfjsLayers, TFJS_LAYERS_FORMAT } from '../../../loader/src/formats/tfjs-layers.ts';
-import { TFLITE_FORMAT, tfliteCodec } from '../../../loader/src/formats/tflite.ts';
+  TFLITE_FORMAT,
+  tfliteCodec,
+} from '@modelshelf/formats';
+import { encodeKerasH5, KERAS_H5_FORMAT } from '@modelshelf/formats/keras-h5';
+import { encodeTfjsLayers, TFJS_LAYERS_FORMAT } from '@modelshelf/formats/tfjs-layers';
 import { mean } from './least-squares.ts';
 import { MLP_DEFAULTS, type MlpOptions, trainMlp } from './mlp.ts';
 import { ModelshelfFit, mergeModelshelfFits } from './modelshelf-fit.ts';

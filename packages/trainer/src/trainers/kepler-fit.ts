@@ -1,7 +1,7 @@
 // Fitted models that Kepler's own estimator can run: linear (Bias_Weight + Σ weight · x/scale) and the three
 // one-feature curve fits. predict() follows Kepler's Go arithmetic term by term (features in sorted order,
 // zero weights and zero scales skipped), so the exported weight file predicts exactly what the trainer does.
-import { encodeKeplerWeights, type KeplerComponentSpec } from '../../../loader/src/kepler/encode.ts';
+import { encodeKeplerWeights, type KeplerComponentSpec } from '@modelshelf/formats';
 import type { ExportedModel, FitOptions, FittedComponent, Matrix } from './types.ts';
 
 export const KEPLER_WEIGHTS_FILE = 'weights.json';

@@ -7,7 +7,7 @@ import {
   MODELSHELF_JSON_FORMAT,
   type ModelshelfModel,
   type ModelshelfPredictor,
-} from '../../../loader/src/formats/modelshelf-json.ts';
+} from '@modelshelf/formats';
 import type { ExportedModel, FitOptions, FittedComponent, Matrix } from './types.ts';
 
 /** A model description with its one component given directly (distributes over the kinds). */

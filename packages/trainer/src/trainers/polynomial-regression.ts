@@ -1,7 +1,7 @@
 // PolynomialRegressionTrainer: scikit-learn's PolynomialFeatures(degree=2) + LinearRegression() (ordinary least
 // squares with an intercept) on max-abs-scaled features, solved through the centred normal equations (two passes
 // over the design) or, when those are too ill-conditioned, Householder QR on the centred design.
-import { polynomialTerms } from '../../../loader/src/formats/modelshelf-json.ts';
+import { polynomialTerms } from '@modelshelf/formats';
 import { centredColumns, mean, reduceLeastSquares, solveReduced } from './least-squares.ts';
 import { exportModelshelfJson, ModelshelfFit } from './modelshelf-fit.ts';
 import { reduceCentredNormalEquations } from './normal-equations.ts';

@@ -6,7 +6,7 @@
 // scikit-learn's DecisionTreeRegressor(criterion="friedman_mse"): Friedman's improvement
 // (n_R·ΣL − n_L·ΣR)² / (n_L·n_R), thresholds at midpoints between distinct values, features tried in column
 // order and a later feature only wins on a strictly larger improvement.
-import type { FlatTree } from '../../../loader/src/formats/modelshelf-json.ts';
+import type { FlatTree } from '@modelshelf/formats';
 
 /** scikit-learn's FEATURE_THRESHOLD: values closer than this are treated as equal (no split between them). */
 const FEATURE_THRESHOLD = 1e-7;

@@ -1,5 +1,5 @@
+import type { GradientBoostingComponent } from '@modelshelf/formats';
 import { describe, expect, it } from 'vitest';
-import type { GradientBoostingComponent } from '../../../loader/src/formats/modelshelf-json.ts';
 import { GradientBoostingRegressorTrainer } from '../../src/trainers/gradient-boosting.ts';
 import {
   decodedPredictions,

@@ -1,14 +1,16 @@
 // Shared pieces of the trainer tests: generated data with a known function, and decoding an export with the
 // loader's codecs exactly as an estimator would.
+
+import type { DecodedModel, FormatCodec, KeplerPowerModel } from '@modelshelf/formats';
+import {
+  createKeplerWeightsCodec,
+  memoryArtifactFiles,
+  modelshelfJsonCodec,
+  tfliteCodec,
+} from '@modelshelf/formats';
+import { kerasH5Codec } from '@modelshelf/formats/keras-h5';
+import { tfjsLayersCodec } from '@modelshelf/formats/tfjs-layers';
 import { expect } from 'vitest';
-import { memoryArtifactFiles } from '../../../loader/src/formats/artifact-bytes.ts';
-import { kerasH5Codec } from '../../../loader/src/formats/keras-h5.ts';
-import { modelshelfJsonCodec } from '../../../loader/src/formats/modelshelf-json.ts';
-import { tfjsLayersCodec } from '../../../loader/src/formats/tfjs-layers.ts';
-import { tfliteCodec } from '../../../loader/src/formats/tflite.ts';
-import type { DecodedModel, FormatCodec } from '../../../loader/src/formats/types.ts';
-import { createKeplerWeightsCodec } from '../../../loader/src/kepler/codec.ts';
-import type { KeplerPowerModel } from '../../../loader/src/kepler/power-model.ts';
 import { Rng } from '../../src/trainers/rng.ts';
 import type { ExportedModel, Matrix } from '../../src/trainers/types.ts';
 

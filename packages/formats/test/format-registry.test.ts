@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type ArtifactBytes, memoryArtifactFiles } from '../../src/formats/artifact-bytes.ts';
-import type { DenseNetwork } from '../../src/formats/dense/network.ts';
+import { type ArtifactBytes, memoryArtifactFiles } from '../src/artifact-bytes.ts';
+import type { DenseNetwork } from '../src/dense/network.ts';
 import {
   DEFAULT_FORMAT_PREFERENCE,
   type DeclaredFormat,
   defaultFormatRegistry,
   FormatRegistry,
   NoDecodableFormatError,
-} from '../../src/formats/format-registry.ts';
-import { kerasH5Codec } from '../../src/formats/keras-h5.ts';
-import { tfjsLayersCodec } from '../../src/formats/tfjs-layers.ts';
-import { tfliteCodec } from '../../src/formats/tflite.ts';
-import type { FormatCodec } from '../../src/formats/types.ts';
+} from '../src/format-registry.ts';
+import { kerasH5Codec } from '../src/keras-h5.ts';
+import { tfjsLayersCodec } from '../src/tfjs-layers.ts';
+import { tfliteCodec } from '../src/tflite.ts';
+import type { FormatCodec } from '../src/types.ts';
 import { randomInputs, randomNetwork } from './random-network.ts';
 
 /** One network published as three formats, each under its own directory, as a manifest would list them. */

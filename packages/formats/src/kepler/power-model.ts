@@ -19,7 +19,7 @@
 // core == 0, core = package − uncore. Kepler does this on uint64 milliwatts; `predict` does it on float watts
 // and `toKeplerMilliwatts` reproduces the integer version bit for bit (see go-uint64.ts).
 // Nothing is clamped unless `clampNegative` (the Python sidecar's max(0, ·)), applied before coreRatio and fill-in.
-import type { DecodedModel } from '../formats/types.ts';
+import type { DecodedModel } from '../types.ts';
 import { KEPLER_WEIGHTS_FORMAT, KeplerInputError } from './errors.ts';
 import { fillNodeComponentsMilliwatts, type GoArch, goFloat64ToUint64 } from './go-uint64.ts';
 import { compileLinearKernel, type LinearKernel } from './linear-kernel.ts';

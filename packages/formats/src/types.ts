@@ -21,12 +21,17 @@ export interface DecodedModel {
   dispose?(): void;
 }
 
+/** What a decoder knows about the model beside its files: the version's metadata (trainer, machine_spec, …). */
+export interface DecodeContext {
+  metadata?: Readonly<Record<string, unknown>>;
+}
+
 export interface FormatCodec<M extends DecodedModel = DecodedModel> {
   /** Stable name stored in manifests (`formats[].name`). */
   readonly name: string;
   /** True when the files look like this format (cheap: names and small headers only). */
   detect(files: ArtifactFiles): Promise<boolean>;
-  decode(files: ArtifactFiles): Promise<M>;
+  decode(files: ArtifactFiles, context?: DecodeContext): Promise<M>;
 }
 
 /** Thrown when bytes claim to be a format but cannot be decoded; `format` and `path` name the culprit. */

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { memoryArtifactFiles } from '../../src/formats/artifact-bytes.ts';
-import {
-  createSavedModelCodec,
-  SAVEDMODEL_MISSING_RUNTIME,
-  savedModelCodec,
-} from '../../src/formats/savedmodel.ts';
-import { FormatError } from '../../src/formats/types.ts';
+import { memoryArtifactFiles } from '../src/artifact-bytes.ts';
+import { createSavedModelCodec, SAVEDMODEL_MISSING_RUNTIME, savedModelCodec } from '../src/savedmodel.ts';
+import { FormatError } from '../src/types.ts';
 
 const savedModelFiles = memoryArtifactFiles({
   'export/saved_model.pb': new Uint8Array([8, 1]),

@@ -1,29 +1,46 @@
-import { keplerWeightsCodec } from '../kepler/codec.ts';
-import { keplerZipCodec } from '../kepler/zip-codec.ts';
+// The one registry of model formats. Every consumer (the loader's default decoder, `predict`, the
+// estimator, tests) decodes through it, so whatever a trainer or the importer writes, the default
+// decoder reads. Adding a format is one entry in FORMATS. Codecs load lazily: tfjs and h5wasm take
+// seconds to start, and a store of Kepler weights never needs them.
 import { subsetArtifactFiles } from './artifact-bytes.ts';
-import { kerasH5Codec } from './keras-h5.ts';
-import { savedModelCodec } from './savedmodel.ts';
-import { tfjsLayersCodec } from './tfjs-layers.ts';
-import { tfliteCodec } from './tflite.ts';
-import { type ArtifactFiles, type DecodedModel, type FormatCodec, FormatError } from './types.ts';
+import {
+  type ArtifactFiles,
+  type DecodeContext,
+  type DecodedModel,
+  type FormatCodec,
+  FormatError,
+} from './types.ts';
+
+/** A format the project ships: its manifest name and how to load its codec. */
+export interface FormatEntry {
+  readonly name: string;
+  load(): Promise<FormatCodec>;
+}
 
 /**
- * Default decode preference, best first. The rule: fastest to decode with the fewest dependencies wins,
- * because every format of one version describes the same model.
+ * Every format, in the default decode preference (best first). The rule: fastest to decode with the
+ * fewest dependencies wins, because every format of one version describes the same model.
  * - kepler-weights, modelshelf-json: plain JSON, no runtime, decode in microseconds.
  * - tflite: one flatbuffer read by our own bounds-checked reader; no wasm, no tfjs.
- * - tfjs-layers: needs tfjs (pure JS, already a loader dependency) to parse and validate the topology.
+ * - tfjs-layers: needs tfjs (pure JS) to parse and validate the topology.
  * - keras-h5: needs the HDF5 library compiled to wasm (h5wasm), the heaviest to start.
+ * - kepler-zip: Kepler's pickled archives.
  * - savedmodel: needs @tensorflow/tfjs-node (native TensorFlow), usually absent: last resort.
  */
-export const DEFAULT_FORMAT_PREFERENCE: readonly string[] = [
-  'kepler-weights',
-  'modelshelf-json',
-  'tflite',
-  'tfjs-layers',
-  'keras-h5',
-  'savedmodel',
+export const FORMATS: readonly FormatEntry[] = [
+  { name: 'kepler-weights', load: async () => (await import('./kepler/codec.ts')).keplerWeightsCodec },
+  { name: 'modelshelf-json', load: async () => (await import('./modelshelf-json.ts')).modelshelfJsonCodec },
+  { name: 'tflite', load: async () => (await import('./tflite.ts')).tfliteCodec },
+  { name: 'tfjs-layers', load: async () => (await import('./tfjs-layers.ts')).tfjsLayersCodec },
+  { name: 'keras-h5', load: async () => (await import('./keras-h5.ts')).kerasH5Codec },
+  { name: 'kepler-zip', load: async () => (await import('./kepler/zip-codec.ts')).keplerZipCodec },
+  { name: 'savedmodel', load: async () => (await import('./savedmodel.ts')).savedModelCodec },
 ];
+
+/** The names of every format the default registry decodes, in preference order. */
+export const FORMAT_NAMES: readonly string[] = FORMATS.map((f) => f.name);
+
+export const DEFAULT_FORMAT_PREFERENCE: readonly string[] = FORMAT_NAMES;
 
 /** One format a manifest declares for a version: its codec name and the files that belong to it. */
 export interface DeclaredFormat {
@@ -44,7 +61,7 @@ export class NoDecodableFormatError extends Error {
 }
 
 export class FormatRegistry {
-  private readonly codecs = new Map<string, FormatCodec>();
+  private readonly codecs = new Map<string, () => Promise<FormatCodec>>();
   private preference: readonly string[];
 
   constructor(preference: readonly string[] = DEFAULT_FORMAT_PREFERENCE) {
@@ -53,12 +70,27 @@ export class FormatRegistry {
 
   /** Adds (or replaces, by name) a codec. Codecs not in the preference list are tried after those that are. */
   register(codec: FormatCodec): this {
-    this.codecs.set(codec.name, codec);
+    this.codecs.set(codec.name, async () => codec);
     return this;
   }
 
-  get(name: string): FormatCodec | undefined {
-    return this.codecs.get(name);
+  /** Adds (or replaces) a format whose codec is loaded on first use. */
+  registerLazy(entry: FormatEntry): this {
+    let loading: Promise<FormatCodec> | undefined;
+    this.codecs.set(entry.name, () => {
+      loading ??= entry.load();
+      return loading;
+    });
+    return this;
+  }
+
+  has(name: string): boolean {
+    return this.codecs.has(name);
+  }
+
+  /** The codec of `name`, loading it if needed. */
+  async get(name: string): Promise<FormatCodec | undefined> {
+    return this.codecs.get(name)?.();
   }
 
   names(): string[] {
@@ -89,6 +121,7 @@ export class FormatRegistry {
     files: ArtifactFiles,
     declared?: readonly DeclaredFormat[],
     preference: readonly string[] = this.preference,
+    context?: DecodeContext,
   ): Promise<DecodedModel> {
     const failures: { format: string; error: Error }[] = [];
     const candidates: { name: string; files: ArtifactFiles }[] = [];
@@ -105,13 +138,14 @@ export class FormatRegistry {
       candidates.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     } else {
       for (const name of this.ordered(preference)) {
-        const codec = this.codecs.get(name)!;
-        if (await codec.detect(files).catch(() => false)) candidates.push({ name, files });
+        const codec = await this.get(name);
+        if (codec && (await codec.detect(files).catch(() => false))) candidates.push({ name, files });
       }
     }
     for (const candidate of candidates) {
       try {
-        return await this.codecs.get(candidate.name)!.decode(candidate.files);
+        const codec = (await this.get(candidate.name))!;
+        return await codec.decode(candidate.files, context);
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         failures.push({ format: candidate.name, error });
@@ -121,15 +155,11 @@ export class FormatRegistry {
   }
 }
 
-/** A registry with every codec this package ships; extend it with `.register(codec)`. */
+/** A registry with every format of FORMATS (loaded lazily); extend it with `.register(codec)`. */
 export function defaultFormatRegistry(preference?: readonly string[]): FormatRegistry {
-  return new FormatRegistry(preference)
-    .register(keplerWeightsCodec)
-    .register(keplerZipCodec)
-    .register(tfliteCodec)
-    .register(tfjsLayersCodec)
-    .register(kerasH5Codec)
-    .register(savedModelCodec);
+  const registry = new FormatRegistry(preference);
+  for (const entry of FORMATS) registry.registerLazy(entry);
+  return registry;
 }
 
 export { FormatError };

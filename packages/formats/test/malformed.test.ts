@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ArtifactBytes, memoryArtifactFiles } from '../../src/formats/artifact-bytes.ts';
-import { kerasH5Codec } from '../../src/formats/keras-h5.ts';
-import { TFJS_MODEL_FILE, TFJS_SHARD_FILE, tfjsLayersCodec } from '../../src/formats/tfjs-layers.ts';
-import { tfliteCodec } from '../../src/formats/tflite.ts';
-import { type FormatCodec, FormatError } from '../../src/formats/types.ts';
+import { type ArtifactBytes, memoryArtifactFiles } from '../src/artifact-bytes.ts';
+import { kerasH5Codec } from '../src/keras-h5.ts';
+import { TFJS_MODEL_FILE, TFJS_SHARD_FILE, tfjsLayersCodec } from '../src/tfjs-layers.ts';
+import { tfliteCodec } from '../src/tflite.ts';
+import { type FormatCodec, FormatError } from '../src/types.ts';
 import { randomNetwork } from './random-network.ts';
 
 // Whatever happens to the bytes, a decoder either decodes or throws a FormatError: never another error

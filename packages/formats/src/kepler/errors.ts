@@ -1,5 +1,5 @@
 // The one error type for Kepler weight files: it names where in the file the problem is and what was found.
-import { FormatError } from '../formats/types.ts';
+import { FormatError } from '../types.ts';
 
 export const KEPLER_WEIGHTS_FORMAT = 'kepler-weights';
 

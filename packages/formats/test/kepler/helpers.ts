@@ -1,7 +1,7 @@
 // Shared test helpers: fixture paths and an in-memory ArtifactFiles.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArtifactFiles } from '../../src/formats/types.ts';
+import type { ArtifactFiles } from '../../src/types.ts';
 
 export const FIXTURES = new URL('../../../../fixtures/kepler/', import.meta.url).pathname;
 export const EC2_BPF = join(FIXTURES, 'kepler-model-db/models/v0.7/ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly');

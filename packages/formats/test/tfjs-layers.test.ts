@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { memoryArtifactFiles } from '../../src/formats/artifact-bytes.ts';
-import { forwardDense } from '../../src/formats/dense/network.ts';
+import { memoryArtifactFiles } from '../src/artifact-bytes.ts';
+import { forwardDense } from '../src/dense/network.ts';
 import {
   denseNetworkFromLayersModel,
   TFJS_MODEL_FILE,
   TFJS_SHARD_FILE,
   tfjsLayersCodec,
-} from '../../src/formats/tfjs-layers.ts';
-import { FormatError } from '../../src/formats/types.ts';
+} from '../src/tfjs-layers.ts';
+import { FormatError } from '../src/types.ts';
 import { maxRelativeDifference, randomInputs, randomNetwork } from './random-network.ts';
 
 describe('tfjs-layers codec', () => {

@@ -1,7 +1,7 @@
 // kepler-zip: the model archives of kepler-model-db (`<model_name>.zip`). They hold scikit-learn /
 // xgboost pickles plus a few JSON members; pickles are Python object graphs that only a Python
 // interpreter can rebuild, so Node keeps them as opaque, digest-checked files and never runs them.
-import { type ArtifactFiles, type FormatCodec, FormatError } from '../formats/types.ts';
+import { type ArtifactFiles, type FormatCodec, FormatError } from '../types.ts';
 
 export const KEPLER_ZIP_FORMAT = 'kepler-zip';
 

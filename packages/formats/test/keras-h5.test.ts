@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEBIAN_PYTHON, requirePython, runReader } from '../../../../test/readers/run-reader.ts';
-import { memoryArtifactFiles } from '../../src/formats/artifact-bytes.ts';
-import { type DenseNetwork, forwardDense } from '../../src/formats/dense/network.ts';
-import { decodeKerasH5Network, KERAS_H5_FILE, kerasH5Codec } from '../../src/formats/keras-h5.ts';
+import { DEBIAN_PYTHON, requirePython, runReader } from '../../../test/readers/run-reader.ts';
+import { memoryArtifactFiles } from '../src/artifact-bytes.ts';
+import { type DenseNetwork, forwardDense } from '../src/dense/network.ts';
+import { decodeKerasH5Network, KERAS_H5_FILE, kerasH5Codec } from '../src/keras-h5.ts';
 import { maxRelativeDifference, randomInputs, randomNetwork } from './random-network.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelshelf-h5-'));
@@ -74,7 +74,7 @@ describe('keras-h5 against Keras conventions and an independent reader (h5py + n
       inputs = l.units;
       return { units: l.units, activation: l.activation, kernel, bias: Array.from(l.bias) };
     });
-    const script = fileURLToPath(new URL('../../../../test/readers/write_keras2_h5.py', import.meta.url));
+    const script = fileURLToPath(new URL('../../../test/readers/write_keras2_h5.py', import.meta.url));
     const run = spawnSync(DEBIAN_PYTHON, [script], {
       input: JSON.stringify({ path, features: net.features.length, layers, keras3_names: keras3Names }),
       encoding: 'utf8',

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requirePython, runReader } from '../../../../test/readers/run-reader.ts';
-import { memoryArtifactFiles } from '../../src/formats/artifact-bytes.ts';
-import { forwardDense, linearNetwork } from '../../src/formats/dense/network.ts';
-import { decodeTfliteNetwork, tfliteCodec } from '../../src/formats/tflite.ts';
-import { buildTfliteModel, encodeTflite } from '../../src/formats/tflite-writer.ts';
+import { requirePython, runReader } from '../../../test/readers/run-reader.ts';
+import { memoryArtifactFiles } from '../src/artifact-bytes.ts';
+import { forwardDense, linearNetwork } from '../src/dense/network.ts';
+import { decodeTfliteNetwork, tfliteCodec } from '../src/tflite.ts';
+import { buildTfliteModel, encodeTflite } from '../src/tflite-writer.ts';
 import { maxRelativeDifference, randomInputs, randomNetwork } from './random-network.ts';
 
 describe('tflite codec', () => {

@@ -1,4 +1,4 @@
-import type { DenseActivation, DenseNetwork } from '../../src/formats/dense/network.ts';
+import type { DenseActivation, DenseNetwork } from '../src/dense/network.ts';
 
 /** mulberry32: a tiny seeded PRNG so every "random" network is reproducible from its seed. */
 export function seededRandom(seed: number): () => number {

@@ -1,5 +1,5 @@
 // FormatCodec for Kepler weight JSON: a version holding one weight file (plus optionally metadata.json).
-import type { ArtifactFiles, FormatCodec } from '../formats/types.ts';
+import type { ArtifactFiles, DecodeContext, FormatCodec } from '../types.ts';
 import { KEPLER_WEIGHTS_FORMAT, KeplerWeightsError } from './errors.ts';
 import { KeplerPowerModel } from './power-model.ts';
 import { predictorKindForTrainer, trainerFromModelName } from './trainer.ts';
@@ -108,7 +108,7 @@ export function createKeplerWeightsCodec(
       const candidates = weightCandidates(files);
       return candidates.length === 1 && looksLikeWeights(await files.read(candidates[0]!));
     },
-    async decode(files) {
+    async decode(files, context) {
       const candidates = weightCandidates(files);
       if (candidates.length !== 1) {
         throw new KeplerWeightsError(
@@ -119,9 +119,30 @@ export function createKeplerWeightsCodec(
       }
       const path = candidates[0]!;
       const metadata = await readMetadata(files);
-      return decodeKeplerWeights(await files.read(path), { ...options, path, metadata });
+      const bound = { ...optionsFromContext(context), ...definedOnly(options) };
+      return decodeKeplerWeights(await files.read(path), { ...bound, path, metadata });
     },
   };
+}
+
+const definedOnly = (o: KeplerWeightsCodecOptions): KeplerWeightsCodecOptions =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/**
+ * What the version's metadata knows that the weight file may not: the trainer (directly or through
+ * model_name `<Trainer>_<node type>`) and the training machine's cores.
+ */
+export function optionsFromContext(context: DecodeContext | undefined): KeplerWeightsCodecOptions {
+  const meta = context?.metadata ?? {};
+  const spec = meta.machine_spec as { cores?: unknown } | undefined;
+  const modelCores = typeof spec?.cores === 'number' && spec.cores > 0 ? spec.cores : undefined;
+  const trainer =
+    typeof meta.trainer === 'string'
+      ? meta.trainer
+      : typeof meta.model_name === 'string'
+        ? trainerFromModelName(meta.model_name)
+        : undefined;
+  return definedOnly({ trainer, modelCores });
 }
 
 /** The default codec: trainer from metadata.json, the file's model_name or its file name. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryArtifactFiles } from '../../src/formats/artifact-bytes.ts';
+import { memoryArtifactFiles } from '../src/artifact-bytes.ts';
 import {
   encodeModelshelfJson,
   KdTree,
@@ -8,8 +8,8 @@ import {
   type ModelshelfModel,
   modelshelfJsonCodec,
   parseModelshelfJson,
-} from '../../src/formats/modelshelf-json.ts';
-import { FormatError } from '../../src/formats/types.ts';
+} from '../src/modelshelf-json.ts';
+import { FormatError } from '../src/types.ts';
 
 const tree = {
   feature: Int32Array.from([0, -1, 1, -1, -1]),

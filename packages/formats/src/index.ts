@@ -1,0 +1,41 @@
+// @modelshelf/formats: what a model version's files mean. Codecs (encode, detect, decode), the
+// runtimes that evaluate decoded models, Kepler's power arithmetic and ratio model, and the one
+// registry of formats every reader decodes through. Knows nothing of storage: the registry hands
+// it files, the loader hands it verified bytes.
+//
+// Heavy runtimes stay behind their own entry points and the registry's lazy loading:
+// `@modelshelf/formats/tfjs-layers` (TensorFlow.js) and `@modelshelf/formats/keras-h5` (h5wasm).
+
+export {
+  type ArtifactBytes,
+  findByBasename,
+  memoryArtifactFiles,
+  subsetArtifactFiles,
+} from './artifact-bytes.ts';
+export { type DecodedDenseModel, decodedDenseModel } from './dense/decoded.ts';
+export {
+  DENSE_ACTIVATIONS,
+  type DenseActivation,
+  type DenseLayer,
+  type DenseNetwork,
+  DenseNetworkError,
+  forwardDense,
+  linearNetwork,
+  validateDenseNetwork,
+} from './dense/network.ts';
+export {
+  DEFAULT_FORMAT_PREFERENCE,
+  type DeclaredFormat,
+  defaultFormatRegistry,
+  FORMAT_NAMES,
+  FORMATS,
+  type FormatEntry,
+  FormatRegistry,
+  NoDecodableFormatError,
+} from './format-registry.ts';
+export * from './kepler/index.ts';
+export * from './modelshelf-json.ts';
+export { createSavedModelCodec, SAVEDMODEL_FORMAT, savedModelCodec } from './savedmodel.ts';
+export { decodeTfliteNetwork, TFLITE_FILE, TFLITE_FORMAT, tfliteCodec } from './tflite.ts';
+export type { ArtifactFiles, DecodeContext, DecodedModel, FormatCodec } from './types.ts';
+export { FormatError } from './types.ts';
