@@ -22,6 +22,18 @@ export interface XgbTree {
   readonly defaultLeft: Uint8Array;
 }
 
+/** sklearn.neighbors.KDTree arrays: a complete binary tree; node i's children are 2i+1 and 2i+2. */
+export interface KdTree {
+  readonly idx: Int32Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly isLeaf: Uint8Array;
+  /** node_bounds[0] and [1]: per node, per feature lower / upper bound (nNodes × nFeatures). */
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  readonly nNodes: number;
+}
+
 export type Estimator =
   /** LinearRegression, SGDRegressor, and the regression half of the polynomial trainer: x·coef + intercept. */
   | { readonly kind: 'linear'; readonly cls: string; readonly coef: Float64Array; readonly intercept: number }
@@ -41,6 +53,8 @@ export type Estimator =
       readonly fitX: Float64Array;
       readonly y: Float64Array;
       readonly nSamples: number;
+      /** The fitted KDTree (as pickled), searched exactly as scikit-learn does; brute force when absent. */
+      readonly kdTree?: KdTree;
     }
   /** SVR: Σ dual_coef · K(sv, x) + intercept. */
   | {

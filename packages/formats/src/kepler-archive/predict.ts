@@ -218,29 +218,64 @@ function kNeighbors(
   width: number,
 ) {
   const y = new Float64Array(rows);
-  const k = Math.min(e.k, e.nSamples);
-  const dist = new Float64Array(e.nSamples);
-  const idx = new Int32Array(e.nSamples);
+  const k = e.k;
+  const p = e.p;
+  const pw = (v: number) => (p === 2 ? v * v : p === 1 ? v : v ** p);
+  const heapD = new Float64Array(k);
+  const heapI = new Int32Array(k);
   for (let r = 0; r < rows; r++) {
     const base = r * width;
-    for (let i = 0; i < e.nSamples; i++) {
+    heapD.fill(Number.POSITIVE_INFINITY);
+    heapI.fill(0);
+    const rdist = (i: number): number => {
       let s = 0;
       const o = i * width;
-      for (let j = 0; j < width; j++) {
-        const d = Math.abs(x[base + j]! - e.fitX[o + j]!);
-        s += e.p === 2 ? d * d : e.p === 1 ? d : d ** e.p;
-      }
-      dist[i] = s; // reduced distance, as sklearn's trees rank by it
-      idx[i] = i;
+      for (let j = 0; j < width; j++) s += pw(Math.abs(x[base + j]! - e.fitX[o + j]!));
+      return s;
+    };
+    const t = e.kdTree;
+    if (t) {
+      // sklearn's BinaryTree._query_single_depthfirst: closer child first, prune on the heap's largest
+      const minRdist = (node: number): number => {
+        let s = 0;
+        const o = node * width;
+        for (let j = 0; j < width; j++) {
+          const lo = t.lower[o + j]! - x[base + j]!;
+          const hi = x[base + j]! - t.upper[o + j]!;
+          const d = lo + Math.abs(lo) + (hi + Math.abs(hi));
+          s += pw(0.5 * d);
+        }
+        return s;
+      };
+      const visit = (node: number, lb: number): void => {
+        if (lb > heapD[0]!) return;
+        if (t.isLeaf[node]) {
+          for (let i = t.start[node]!; i < t.end[node]!; i++)
+            heapPush(heapD, heapI, rdist(t.idx[i]!), t.idx[i]!);
+          return;
+        }
+        const c1 = 2 * node + 1;
+        const c2 = c1 + 1;
+        const lb1 = minRdist(c1);
+        const lb2 = minRdist(c2);
+        if (lb1 <= lb2) {
+          visit(c1, lb1);
+          visit(c2, lb2);
+        } else {
+          visit(c2, lb2);
+          visit(c1, lb1);
+        }
+      };
+      visit(0, minRdist(0));
+    } else {
+      for (let i = 0; i < e.nSamples; i++) heapPush(heapD, heapI, rdist(i), i);
     }
-    // k smallest by (reduced distance, index): partial selection, then ascending order
-    const chosen = selectK(dist, idx, k);
+    simultaneousSort(heapD, heapI, 0, k);
+    const chosen = Array.from(heapI);
     if (e.weights === 'uniform') {
       y[r] = numpySum(chosen.map((i) => e.y[i]!)) / k;
     } else {
-      const d = chosen.map((i) =>
-        e.p === 2 ? Math.sqrt(dist[i]!) : e.p === 1 ? dist[i]! : dist[i]! ** (1 / e.p),
-      );
+      const d = Array.from(heapD, (v) => (p === 2 ? Math.sqrt(v) : p === 1 ? v : v ** (1 / p)));
       let w = d.map((v) => 1 / v);
       if (w.some((v) => v === Number.POSITIVE_INFINITY))
         w = w.map((v) => (v === Number.POSITIVE_INFINITY ? 1 : 0));
@@ -250,20 +285,74 @@ function kNeighbors(
   return y;
 }
 
-function selectK(dist: Float64Array, idx: Int32Array, k: number): number[] {
-  const best: number[] = [];
-  for (let i = 0; i < dist.length; i++) {
-    const d = dist[i]!;
-    if (best.length === k && d >= dist[best[k - 1]!]!) continue;
-    let p = best.length === k ? k - 1 : best.length;
-    if (best.length < k) best.push(i);
-    while (p > 0 && dist[best[p - 1]!]! > d) {
-      best[p] = best[p - 1]!;
-      p--;
-    }
-    best[p] = idx[i]!;
+/** sklearn.utils._heap.heap_push: a max-heap of the k best; equal distances never displace. */
+function heapPush(values: Float64Array, indices: Int32Array, val: number, valIdx: number): void {
+  const size = values.length;
+  if (val >= values[0]!) return;
+  let cur = 0;
+  for (;;) {
+    const l = 2 * cur + 1;
+    const r = l + 1;
+    let swap: number;
+    if (l >= size) break;
+    if (r >= size) {
+      if (values[l]! > val) swap = l;
+      else break;
+    } else if (values[l]! >= values[r]!) {
+      if (val < values[l]!) swap = l;
+      else break;
+    } else if (val < values[r]!) swap = r;
+    else break;
+    values[cur] = values[swap]!;
+    indices[cur] = indices[swap]!;
+    cur = swap;
   }
-  return best;
+  values[cur] = val;
+  indices[cur] = valIdx;
+}
+
+/** sklearn.utils._sorting.simultaneous_sort (median-of-three quicksort), for the same neighbour order. */
+function simultaneousSort(v: Float64Array, ind: Int32Array, off: number, size: number): void {
+  const swap = (a: number, b: number) => {
+    const tv = v[off + a]!;
+    v[off + a] = v[off + b]!;
+    v[off + b] = tv;
+    const ti = ind[off + a]!;
+    ind[off + a] = ind[off + b]!;
+    ind[off + b] = ti;
+  };
+  const at = (i: number) => v[off + i]!;
+  if (size <= 1) return;
+  if (size === 2) {
+    if (at(0) > at(1)) swap(0, 1);
+    return;
+  }
+  if (size === 3) {
+    if (at(0) > at(1)) swap(0, 1);
+    if (at(1) > at(2)) {
+      swap(1, 2);
+      if (at(0) > at(1)) swap(0, 1);
+    }
+    return;
+  }
+  let pivot = size >> 1;
+  if (at(0) > at(size - 1)) swap(0, size - 1);
+  if (at(size - 1) > at(pivot)) {
+    swap(size - 1, pivot);
+    if (at(0) > at(size - 1)) swap(0, size - 1);
+  }
+  const pv = at(size - 1);
+  let store = 0;
+  for (let i = 0; i < size - 1; i++) {
+    if (at(i) < pv) {
+      swap(i, store);
+      store++;
+    }
+  }
+  swap(store, size - 1);
+  pivot = store;
+  if (pivot > 1) simultaneousSort(v, ind, off, pivot);
+  if (pivot + 2 < size) simultaneousSort(v, ind, off + pivot + 1, size - pivot - 1);
 }
 
 /** numpy's pairwise summation (what np.sum / np.mean use along a contiguous axis). */

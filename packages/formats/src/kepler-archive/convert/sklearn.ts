@@ -1,7 +1,7 @@
 // scikit-learn objects (as pickle data) → typed estimators and transforms. Each reads the fitted
 // attributes scikit-learn's own predict reads, checks their shapes, and refuses anything else.
 
-import type { Estimator, SklearnTree, Transform } from '../model.ts';
+import type { Estimator, KdTree, SklearnTree, Transform } from '../model.ts';
 import { NdArray } from '../pickle/numpy.ts';
 import { PyObject, type PyValue } from '../pickle/values.ts';
 import { ArchiveError, checkArray, Reader } from './errors.ts';
@@ -202,7 +202,12 @@ function kNeighbors(r: Reader, n: number): Estimator {
   const y = r.array('_y');
   if (y.size !== nSamples || y.shape.length !== 1) r.fail('_y is not one target per sample (multi-output?)');
   if (nSamples < k) r.fail(`fewer samples (${nSamples}) than n_neighbors (${k})`);
+  const method = r.raw('_fit_method');
+  let kdTree: KdTree | undefined;
+  if (method === 'kd_tree') kdTree = kdTreeOf(r, nSamples, n, fitX.data);
+  else if (method !== 'brute') r.fail(`_fit_method ${String(method)} (kd_tree and brute are converted)`);
   return {
+    kdTree,
     kind: 'k-neighbors',
     k,
     weights,
@@ -210,6 +215,46 @@ function kNeighbors(r: Reader, n: number): Estimator {
     fitX: Float64Array.from(fitX.data),
     y: Float64Array.from(y.data),
     nSamples,
+  };
+}
+
+/** The KDTree's pickled state: (data, idx_array, node_data, node_bounds, leaf_size, …, dist_metric, sample_weight). */
+function kdTreeOf(r: Reader, nSamples: number, n: number, fitX: Float64Array): KdTree {
+  const t = r.raw('_tree');
+  const st = t instanceof PyObject ? t.state : undefined;
+  const items =
+    st && typeof st === 'object' && 'items' in st && Array.isArray(st.items)
+      ? (st.items as PyValue[])
+      : undefined;
+  if (!items || items.length < 4) return r.fail('_tree is not a pickled KDTree');
+  const data = checkArray(r, '_tree.data', items[0], [nSamples, n]);
+  if (data.data.some((v, i) => v !== fitX[i])) r.fail('_tree.data differs from _fit_X');
+  const idxArr = checkArray(r, '_tree.idx_array', items[1], [nSamples]);
+  const nodes = items[2];
+  if (!(nodes instanceof NdArray) || !nodes.fields || nodes.shape.length !== 1)
+    return r.fail('_tree.node_data');
+  const nNodes = nodes.shape[0]!;
+  const bounds = checkArray(r, '_tree.node_bounds', items[3], [2, nNodes, n]);
+  const col = (name: string) => nodes.fields!.get(name) ?? r.fail(`_tree.node_data lacks ${name}`);
+  const idx = Int32Array.from(idxArr.data);
+  const start = Int32Array.from(col('idx_start'));
+  const end = Int32Array.from(col('idx_end'));
+  const isLeaf = Uint8Array.from(col('is_leaf'), (v) => (v ? 1 : 0));
+  if (nNodes < 1) r.fail('_tree has no nodes');
+  for (const v of idx) if (v < 0 || v >= nSamples) r.fail('_tree.idx_array out of range');
+  for (let i = 0; i < nNodes; i++) {
+    if (start[i]! < 0 || end[i]! > nSamples || start[i]! > end[i]!) r.fail(`_tree node ${i} range`);
+    if (!isLeaf[i] && 2 * i + 2 >= nNodes) r.fail(`_tree node ${i} has no children`);
+  }
+  const plane = nNodes * n;
+  return {
+    idx,
+    start,
+    end,
+    isLeaf,
+    lower: Float64Array.from(bounds.data.subarray(0, plane)),
+    upper: Float64Array.from(bounds.data.subarray(plane, 2 * plane)),
+    nNodes,
   };
 }
 

@@ -1,0 +1,62 @@
+// The real kepler-model-db archives copied into fixtures/kepler/kepler-model-db-archives (Apache-2.0,
+// see its README), and seeded input rows spanning each archive's training range.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ArchiveModel } from '../../src/kepler-archive/index.ts';
+
+export const ARCHIVE_ROOT = fileURLToPath(
+  new URL('../../../../fixtures/kepler/kepler-model-db-archives/', import.meta.url),
+);
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.zip') ? [p] : [];
+  });
+}
+
+/** Absolute paths of every fixture archive, sorted. */
+export const ARCHIVES: readonly string[] = walk(ARCHIVE_ROOT).sort();
+
+export const shortName = (p: string) => relative(join(ARCHIVE_ROOT, 'models/v0.7'), p);
+
+export const readArchive = (p: string) => new Uint8Array(readFileSync(p));
+
+/** mulberry32: small seeded generator, so every run sees the same rows. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Rows of raw feature values: mostly uniform in [0, 1.2] × each feature's max-abs scale (the training
+ * range and a little past it), plus an all-zero row (idle) and rows with single features zeroed.
+ */
+export function sampleRows(model: ArchiveModel, rows: number, seed: number): Float64Array {
+  const n = model.features.length;
+  const first = model.components[0]!.transforms[0];
+  const scale = first?.kind === 'max-abs' ? first.scale : new Float64Array(n).fill(1);
+  const next = rng(seed);
+  const x = new Float64Array(rows * n);
+  for (let r = 1; r < rows; r++) {
+    for (let j = 0; j < n; j++) {
+      const u = next();
+      // integer-valued counters most of the time, as Kepler's rates often are
+      const v = u * 1.2 * scale[j]!;
+      x[r * n + j] = r % 3 === 0 ? Math.round(v) : v;
+      if (r % 5 === 0 && j === r % n) x[r * n + j] = 0;
+    }
+  }
+  return x;
+}
+
+export function toRows(x: Float64Array, n: number): number[][] {
+  return Array.from({ length: x.length / n }, (_, r) => Array.from(x.subarray(r * n, (r + 1) * n)));
+}
