@@ -17,6 +17,10 @@ export type GlobalKind =
   | 'copyreg-reconstructor'
   /** joblib's marker; in a joblib stream its BUILD is followed by the array's raw bytes. */
   | 'joblib-array'
+  /** builtins.set / builtins.frozenset([items]): how protocols < 4 spell sets. */
+  | 'set'
+  /** builtins.bytes(): protocol 2's empty bytes. */
+  | 'bytes'
   /** Anything else allowed: REDUCE / NEWOBJ build a record of it; referenced alone it is a name. */
   | 'record';
 
@@ -30,6 +34,12 @@ const SPECIAL: Record<string, GlobalKind> = Object.fromEntries([
   ['numpy.dtype', 'dtype'],
   ['_codecs.encode', 'codecs-encode'],
   ['copyreg._reconstructor', 'copyreg-reconstructor'],
+  ['builtins.bytes', 'bytes'],
+  ['__builtin__.bytes', 'bytes'],
+  ['builtins.set', 'set'],
+  ['builtins.frozenset', 'set'],
+  ['__builtin__.set', 'set'],
+  ['__builtin__.frozenset', 'set'],
   ['joblib.numpy_pickle.NumpyArrayWrapper', 'joblib-array'],
   ['sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper', 'joblib-array'],
 ]);

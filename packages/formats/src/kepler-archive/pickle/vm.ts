@@ -658,6 +658,16 @@ class Vm {
         }
         return this.newObject(cls ?? null, [], undefined, at);
       }
+      case 'bytes':
+        if (args.length) throw new PickleError('unsupported', `${g.qualname} with arguments`, at);
+        return new Uint8Array(0);
+      case 'set': {
+        const [items] = args;
+        if (args.length > 1 || (items !== undefined && !Array.isArray(items))) {
+          throw new PickleError('unsupported', `${g.qualname} of anything but a list`, at);
+        }
+        return new PySet(items ? items.slice() : [], g.name === 'frozenset');
+      }
       case 'joblib-array':
       case 'record':
         return new PyObject(g, args);
