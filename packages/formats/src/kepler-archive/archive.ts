@@ -3,7 +3,7 @@
 // component's model file, features and feature-engineering files (applied in order, then predict).
 
 import { ArchiveError } from './convert/errors.ts';
-import { convertEstimator, convertTransform } from './convert/sklearn.ts';
+import { convertModel, convertTransform } from './convert/sklearn.ts';
 import { convertXgboost } from './convert/xgboost.ts';
 import type { ArchiveModel, ComponentModel, Transform } from './model.ts';
 import { PickleError } from './pickle/errors.ts';
@@ -117,7 +117,11 @@ export function convertMembers(
       const b = members.get(file);
       if (!b) throw new ArchiveError(at(file), 'missing from the archive');
       estimator = convertXgboost(at(file), b, width);
-    } else estimator = convertEstimator(at(file), pickle(file), width);
+    } else {
+      const converted = convertModel(at(file), pickle(file), width);
+      transforms.push(...converted.transforms);
+      estimator = converted.estimator;
+    }
     components.push({ name, transforms, estimator, nFeatures: features.length });
   }
   if (components.length === 0) throw new ArchiveError(path, 'no components');

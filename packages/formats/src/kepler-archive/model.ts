@@ -81,6 +81,19 @@ export type Estimator =
 export type Transform =
   /** MaxAbsScaler: x / scale_. */
   | { readonly kind: 'max-abs'; readonly scale: Float64Array }
+  /** MinMaxScaler: x · scale_ + min_, clipped to feature_range when `clip`. */
+  | {
+      readonly kind: 'min-max';
+      readonly scale: Float64Array;
+      readonly min: Float64Array;
+      readonly clip: readonly [number, number] | undefined;
+    }
+  /** StandardScaler: (x − mean_) / scale_, each step only when fitted with it. */
+  | {
+      readonly kind: 'standard';
+      readonly mean: Float64Array | undefined;
+      readonly scale: Float64Array | undefined;
+    }
   /** PolynomialFeatures (dense, C order), columns in scikit-learn's order. */
   | {
       readonly kind: 'polynomial';

@@ -54,6 +54,30 @@ function applyTransform(t: Transform, x: Float64Array, rows: number, width: numb
       for (let j = 0; j < width; j++) out[r * width + j] = x[r * width + j]! / t.scale[j]!;
     return [out, width];
   }
+  if (t.kind === 'min-max') {
+    const out = new Float64Array(x.length);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < width; j++) {
+        let v = x[r * width + j]! * t.scale[j]!;
+        v += t.min[j]!;
+        if (t.clip) v = Math.min(Math.max(v, t.clip[0]), t.clip[1]);
+        out[r * width + j] = v;
+      }
+    }
+    return [out, width];
+  }
+  if (t.kind === 'standard') {
+    const out = new Float64Array(x.length);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < width; j++) {
+        let v = x[r * width + j]!;
+        if (t.mean) v -= t.mean[j]!;
+        if (t.scale) v /= t.scale[j]!;
+        out[r * width + j] = v;
+      }
+    }
+    return [out, width];
+  }
   // PolynomialFeatures, following scikit-learn's column construction (degree-d terms are degree-(d-1)
   // terms times one input column, in the same order, so every product rounds as it does there).
   const n = width;

@@ -19,7 +19,7 @@ function walk(dir: string): string[] {
 /** Absolute paths of every fixture archive, sorted. */
 export const ARCHIVES: readonly string[] = walk(ARCHIVE_ROOT).sort();
 
-export const shortName = (p: string) => relative(join(ARCHIVE_ROOT, 'models/v0.7'), p);
+export const shortName = (p: string) => relative(join(ARCHIVE_ROOT, 'models'), p);
 
 export const readArchive = (p: string) => new Uint8Array(readFileSync(p));
 
@@ -42,14 +42,20 @@ export function rng(seed: number): () => number {
 export function sampleRows(model: ArchiveModel, rows: number, seed: number): Float64Array {
   const n = model.features.length;
   const first = model.components[0]!.transforms[0];
-  const scale = first?.kind === 'max-abs' ? first.scale : new Float64Array(n).fill(1);
+  // raw value whose scaled value is s ∈ [0, 1.2] (max-abs, min-max) or a z-score in [-2, 2.8] (standard)
+  const raw = (j: number, s: number): number => {
+    if (first?.kind === 'max-abs') return s * first.scale[j]!;
+    if (first?.kind === 'min-max') return (s - first.min[j]!) / first.scale[j]!;
+    if (first?.kind === 'standard') return (first.mean?.[j] ?? 0) + (4 * s - 2) * (first.scale?.[j] ?? 1);
+    return s;
+  };
   const next = rng(seed);
   const x = new Float64Array(rows * n);
   for (let r = 1; r < rows; r++) {
     for (let j = 0; j < n; j++) {
       const u = next();
       // integer-valued counters most of the time, as Kepler's rates often are
-      const v = u * 1.2 * scale[j]!;
+      const v = raw(j, u * 1.2);
       x[r * n + j] = r % 3 === 0 ? Math.round(v) : v;
       if (r % 5 === 0 && j === r % n) x[r * n + j] = 0;
     }

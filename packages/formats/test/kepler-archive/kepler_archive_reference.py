@@ -35,6 +35,8 @@ warnings.filterwarnings("ignore")
 
 REAL = {
     ("sklearn.preprocessing._data", "MaxAbsScaler"),
+    ("sklearn.preprocessing._data", "MinMaxScaler"),
+    ("sklearn.preprocessing._data", "StandardScaler"),
     ("sklearn.preprocessing._polynomial", "PolynomialFeatures"),
     ("sklearn.linear_model._base", "LinearRegression"),
     ("sklearn.linear_model._stochastic_gradient", "SGDRegressor"),
@@ -204,6 +206,14 @@ def run_archive(path, rows):
         else:
             model = load_pkl(members[mf])
             q = qual(model)
+            if q.endswith("sklearn.pipeline.Pipeline"):
+                # Pipeline.predict: every step but the last transforms (None = passthrough)
+                steps = [s for _, s in model.get("steps")]
+                for s in steps[:-1]:
+                    if s is not None and s != "passthrough":
+                        X = s.transform(X)
+                model = steps[-1]
+                q = qual(model)
             if not isinstance(model, Stub):
                 y, how = model.predict(X), "sklearn"
             elif q.endswith("GradientBoostingRegressor"):

@@ -3,7 +3,7 @@
 
 import type { Estimator, KdTree, SklearnTree, Transform } from '../model.ts';
 import { NdArray } from '../pickle/numpy.ts';
-import { PyObject, type PyValue } from '../pickle/values.ts';
+import { PyObject, PyTuple, type PyValue } from '../pickle/values.ts';
 import { ArchiveError, checkArray, Reader } from './errors.ts';
 
 const CURVES: Record<string, 'exponential' | 'logarithmic' | 'logistic'> = {
@@ -13,7 +13,39 @@ const CURVES: Record<string, 'exponential' | 'logarithmic' | 'logistic'> = {
 };
 const CURVE_PARAMS = { exponential: 3, logarithmic: 3, logistic: 4 } as const;
 
-/** Converts one component's model object; `nFeatures` is the width it receives after the transforms. */
+/**
+ * A component's model object → the transforms a Pipeline applies before its final step (none for a
+ * bare estimator) and the estimator; `nFeatures` is the width it receives.
+ */
+export function convertModel(
+  path: string,
+  v: PyValue,
+  nFeatures: number,
+): { transforms: Transform[]; estimator: Estimator } {
+  if (!(v instanceof PyObject) || v.cls.qualname !== 'sklearn.pipeline.Pipeline') {
+    return { transforms: [], estimator: convertEstimator(path, v, nFeatures) };
+  }
+  const r = new Reader(path, v);
+  const steps = r.raw('steps');
+  if (!Array.isArray(steps) || steps.length === 0) return r.fail('steps is not a list of (name, step)');
+  const objs = steps.map((s) => {
+    if (!(s instanceof PyTuple) || s.items.length !== 2) return r.fail('steps is not a list of (name, step)');
+    return s.items[1]!;
+  });
+  const transforms: Transform[] = [];
+  let width = nFeatures;
+  for (const step of objs.slice(0, -1)) {
+    if (step === null || step === 'passthrough') continue;
+    const t = convertTransform(path, step, width);
+    transforms.push(t);
+    if (t.kind === 'polynomial') width = t.nOutput;
+  }
+  const last = objs[objs.length - 1]!;
+  if (last === null || last === 'passthrough') return r.fail('has no final estimator');
+  return { transforms, estimator: convertEstimator(path, last, width) };
+}
+
+/** Converts one estimator object; `nFeatures` is the width it receives after the transforms. */
 export function convertEstimator(path: string, v: PyValue, nFeatures: number): Estimator {
   if (!(v instanceof PyObject)) throw new ArchiveError(path, 'the pickle holds no model object');
   const r = new Reader(path, v);
@@ -43,6 +75,34 @@ export function convertTransform(path: string, v: PyValue, nFeatures: number): T
       const scale = r.array('scale_', [nFeatures]);
       if (scale.data.some((s) => s === 0)) r.fail('scale_ holds a 0');
       return { kind: 'max-abs', scale: Float64Array.from(scale.data) };
+    }
+    case 'MinMaxScaler': {
+      const scale = r.array('scale_', [nFeatures]);
+      const min = r.array('min_', [nFeatures]);
+      let clip: [number, number] | undefined;
+      if (r.raw('clip') === true) {
+        const range = r.raw('feature_range');
+        const items = range instanceof PyTuple ? range.items : Array.isArray(range) ? range : [];
+        const [lo, hi] = items;
+        if (typeof lo !== 'number' || typeof hi !== 'number')
+          return r.fail('feature_range is not two numbers');
+        clip = [lo, hi];
+      }
+      return {
+        kind: 'min-max',
+        scale: Float64Array.from(scale.data),
+        min: Float64Array.from(min.data),
+        clip,
+      };
+    }
+    case 'StandardScaler': {
+      const withMean = r.bool('with_mean', true);
+      const withStd = r.bool('with_std', true);
+      const mean = withMean ? Float64Array.from(r.array('mean_', [nFeatures]).data) : undefined;
+      const sv = r.raw('scale_');
+      const scale =
+        withStd && sv !== null ? Float64Array.from(r.array('scale_', [nFeatures]).data) : undefined;
+      return { kind: 'standard', mean, scale };
     }
     case 'PolynomialFeatures': {
       const degree = r.raw('_max_degree') !== undefined ? r.int('_max_degree', 0, 8) : r.int('degree', 0, 8);
@@ -199,7 +259,7 @@ function kNeighbors(r: Reader, n: number): Estimator {
   } else return r.fail(`metric ${String(metric)}`);
   const fitX = r.array('_fit_X', [-1, n]);
   const nSamples = fitX.shape[0]!;
-  const y = r.array('_y');
+  const y = numericOrObjectNumbers(r, '_y');
   if (y.size !== nSamples || y.shape.length !== 1) r.fail('_y is not one target per sample (multi-output?)');
   if (nSamples < k) r.fail(`fewer samples (${nSamples}) than n_neighbors (${k})`);
   const method = r.raw('_fit_method');
@@ -216,6 +276,22 @@ function kNeighbors(r: Reader, n: number): Estimator {
     y: Float64Array.from(y.data),
     nSamples,
   };
+}
+
+/** A numeric array, or an object array holding only Python floats/ints (older Kepler trainers' `_y`). */
+function numericOrObjectNumbers(r: Reader, key: string): NdArray & { data: Float64Array } {
+  const v = r.raw(key);
+  if (v instanceof NdArray && v.objects) {
+    const data = new Float64Array(v.objects.length);
+    v.objects.forEach((o, i) => {
+      if (typeof o !== 'number' || !Number.isFinite(o)) r.fail(`${key} holds a non-number`);
+      data[i] = o;
+    });
+    const out = new NdArray(v.shape.slice(), v.dtype);
+    out.data = data;
+    return out as NdArray & { data: Float64Array };
+  }
+  return r.array(key);
 }
 
 /** The KDTree's pickled state: (data, idx_array, node_data, node_bounds, leaf_size, …, dist_metric, sample_weight). */

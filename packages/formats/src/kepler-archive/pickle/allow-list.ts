@@ -59,6 +59,8 @@ export const RECORD_GLOBALS: readonly string[] = [
   'sklearn.linear_model._base.LinearRegression',
   'sklearn.linear_model._stochastic_gradient.SGDRegressor',
   'sklearn.preprocessing._data.MaxAbsScaler',
+  'sklearn.preprocessing._data.MinMaxScaler',
+  'sklearn.preprocessing._data.StandardScaler',
   'sklearn.preprocessing._polynomial.PolynomialFeatures',
   'sklearn.pipeline.Pipeline',
   'sklearn.svm._classes.SVR',
