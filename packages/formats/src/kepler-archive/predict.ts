@@ -2,7 +2,15 @@
 // curve fits, in float64 except where those libraries round (sklearn trees read float32 features,
 // XGBoost works in float32 throughout).
 
-import type { ArchiveModel, ComponentModel, Estimator, SklearnTree, Transform, XgbTree } from './model.ts';
+import type {
+  ArchiveModel,
+  ComponentModel,
+  Estimator,
+  KdTree,
+  SklearnTree,
+  Transform,
+  XgbTree,
+} from './model.ts';
 
 export interface PredictOptions {
   /** Kepler's estimator sets negative watts to 0 (`y[y < 0] = 0`); default true. */
@@ -143,12 +151,23 @@ function evaluate(e: Estimator, x: Float64Array, rows: number, width: number): F
       }
       return y;
     case 'gradient-boosting': {
+      const f = forestOf(e.trees, false);
       const xf = Float32Array.from(x); // sklearn validates X as float32 for tree prediction
-      for (let r = 0; r < rows; r++) {
-        let acc = e.init;
-        const base = r * width;
-        for (const t of e.trees) acc += e.learningRate * sklearnLeaf(t, xf, base);
-        y[r] = acc;
+      y.fill(e.init);
+      // tree-major (as sklearn's predict_stages adds one stage at a time): each row still sums its
+      // trees in order, so the result is the same, and one tree stays in cache for all rows
+      for (let t = 0; t < f.roots.length; t++) {
+        const root = f.roots[t]!;
+        for (let r = 0; r < rows; r++) {
+          const base = r * width;
+          let node = root;
+          while (f.left[node]! !== -1) {
+            const v = xf[base + f.feature[node]!]!;
+            const goLeft = Number.isNaN(v) ? f.missingLeft[node] === 1 : v <= f.threshold[node]!;
+            node = goLeft ? f.left[node]! : f.right[node]!;
+          }
+          y[r] = y[r]! + e.learningRate * f.value[node]!;
+        }
       }
       return y;
     }
@@ -158,11 +177,24 @@ function evaluate(e: Estimator, x: Float64Array, rows: number, width: number): F
       for (let r = 0; r < rows; r++) y[r] = svr(e, x, r * width, width);
       return y;
     case 'xgboost': {
-      for (let r = 0; r < rows; r++) {
-        let acc = Math.fround(e.baseScore);
-        for (const t of e.trees) acc = Math.fround(acc + xgbLeaf(t, x, r * width));
-        y[r] = acc;
+      const f = forestOf(e.trees, true);
+      const xf = new Float32Array(x.length);
+      for (let i = 0; i < x.length; i++) xf[i] = x[i]!; // XGBoost reads features as float32
+      const acc = new Float32Array(rows).fill(e.baseScore); // and sums leaves in float32
+      for (let t = 0; t < f.roots.length; t++) {
+        const root = f.roots[t]!;
+        for (let r = 0; r < rows; r++) {
+          const base = r * width;
+          let node = root;
+          while (f.left[node]! !== -1) {
+            const v = xf[base + f.feature[node]!]!;
+            const goLeft = Number.isNaN(v) ? f.missingLeft[node] === 1 : v < f.threshold[node]!;
+            node = goLeft ? f.left[node]! : f.right[node]!;
+          }
+          acc[r] = acc[r]! + f.value[node]!;
+        }
       }
+      for (let r = 0; r < rows; r++) y[r] = acc[r]!;
       return y;
     }
     case 'curve-fit': {
@@ -178,26 +210,58 @@ function evaluate(e: Estimator, x: Float64Array, rows: number, width: number): F
   }
 }
 
-/** sklearn: left when X[f] (float32) <= threshold; NaN follows missing_go_to_left. */
-function sklearnLeaf(t: SklearnTree, xf: Float32Array, base: number): number {
-  let node = 0;
-  while (t.left[node]! !== -1) {
-    const v = xf[base + t.feature[node]!]!;
-    const goLeft = Number.isNaN(v) ? t.missingGoToLeft[node] === 1 : v <= t.threshold[node]!;
-    node = goLeft ? t.left[node]! : t.right[node]!;
-  }
-  return t.value[node]!;
+/** All trees of an ensemble in flat arrays (node indices global), built once per estimator. */
+interface Forest {
+  roots: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  feature: Int32Array;
+  /** sklearn: float64 thresholds; XGBoost: float32 conditions, widened exactly. */
+  threshold: Float64Array;
+  /** Leaf values (XGBoost: the float32 leaf, widened exactly). */
+  value: Float64Array;
+  missingLeft: Uint8Array;
 }
 
-/** XGBoost: left when float32(x) < split_condition; NaN follows default_left. */
-function xgbLeaf(t: XgbTree, x: Float64Array, base: number): number {
-  let node = 0;
-  while (t.left[node]! !== -1) {
-    const v = x[base + t.feature[node]!]!;
-    const goLeft = Number.isNaN(v) ? t.defaultLeft[node] === 1 : Math.fround(v) < t.condition[node]!;
-    node = goLeft ? t.left[node]! : t.right[node]!;
-  }
-  return t.condition[node]!;
+const forests = new WeakMap<object, Forest>();
+
+function forestOf(trees: readonly (SklearnTree | XgbTree)[], xgb: boolean): Forest {
+  const cached = forests.get(trees);
+  if (cached) return cached;
+  const total = trees.reduce((n, t) => n + t.left.length, 0);
+  const f: Forest = {
+    roots: new Int32Array(trees.length),
+    left: new Int32Array(total),
+    right: new Int32Array(total),
+    feature: new Int32Array(total),
+    threshold: new Float64Array(total),
+    value: new Float64Array(total),
+    missingLeft: new Uint8Array(total),
+  };
+  let off = 0;
+  trees.forEach((t, i) => {
+    f.roots[i] = off;
+    for (let k = 0; k < t.left.length; k++) {
+      const leaf = t.left[k] === -1;
+      f.left[off + k] = leaf ? -1 : t.left[k]! + off;
+      f.right[off + k] = leaf ? -1 : t.right[k]! + off;
+      f.feature[off + k] = t.feature[k]!;
+      if (xgb) {
+        const x = t as XgbTree;
+        f.threshold[off + k] = x.condition[k]!;
+        f.value[off + k] = x.condition[k]!;
+        f.missingLeft[off + k] = x.defaultLeft[k]!;
+      } else {
+        const s = t as SklearnTree;
+        f.threshold[off + k] = s.threshold[k]!;
+        f.value[off + k] = s.value[k]!;
+        f.missingLeft[off + k] = s.missingGoToLeft[k]!;
+      }
+    }
+    off += t.left.length;
+  });
+  forests.set(trees, f);
+  return f;
 }
 
 function svr(e: Extract<Estimator, { kind: 'svr' }>, x: Float64Array, base: number, width: number): number {
@@ -244,69 +308,110 @@ function kNeighbors(
   const y = new Float64Array(rows);
   const k = e.k;
   const p = e.p;
-  const pw = (v: number) => (p === 2 ? v * v : p === 1 ? v : v ** p);
   const heapD = new Float64Array(k);
   const heapI = new Int32Array(k);
+  const t = e.kdTree;
+  // explicit DFS stack (node, lower bound): the same visiting order as sklearn's recursion
+  const stackN = new Int32Array(t ? 2 * Math.ceil(Math.log2(t.nNodes + 1)) + 4 : 0);
+  const stackB = new Float64Array(stackN.length);
+  const chosen = new Float64Array(k);
   for (let r = 0; r < rows; r++) {
     const base = r * width;
     heapD.fill(Number.POSITIVE_INFINITY);
     heapI.fill(0);
-    const rdist = (i: number): number => {
-      let s = 0;
-      const o = i * width;
-      for (let j = 0; j < width; j++) s += pw(Math.abs(x[base + j]! - e.fitX[o + j]!));
-      return s;
-    };
-    const t = e.kdTree;
     if (t) {
-      // sklearn's BinaryTree._query_single_depthfirst: closer child first, prune on the heap's largest
-      const minRdist = (node: number): number => {
-        let s = 0;
-        const o = node * width;
-        for (let j = 0; j < width; j++) {
-          const lo = t.lower[o + j]! - x[base + j]!;
-          const hi = x[base + j]! - t.upper[o + j]!;
-          const d = lo + Math.abs(lo) + (hi + Math.abs(hi));
-          s += pw(0.5 * d);
-        }
-        return s;
-      };
-      const visit = (node: number, lb: number): void => {
-        if (lb > heapD[0]!) return;
+      let sp = 0;
+      stackN[0] = 0;
+      stackB[0] = minRdist(t, 0, x, base, width, p);
+      sp = 1;
+      while (sp > 0) {
+        sp--;
+        const node = stackN[sp]!;
+        if (stackB[sp]! > heapD[0]!) continue; // pruned: cannot beat the k-th best
         if (t.isLeaf[node]) {
-          for (let i = t.start[node]!; i < t.end[node]!; i++)
-            heapPush(heapD, heapI, rdist(t.idx[i]!), t.idx[i]!);
-          return;
+          for (let i = t.start[node]!; i < t.end[node]!; i++) {
+            const id = t.idx[i]!;
+            heapPush(heapD, heapI, rdist(e.fitX, id * width, x, base, width, p), id);
+          }
+          continue;
         }
         const c1 = 2 * node + 1;
         const c2 = c1 + 1;
-        const lb1 = minRdist(c1);
-        const lb2 = minRdist(c2);
+        const lb1 = minRdist(t, c1, x, base, width, p);
+        const lb2 = minRdist(t, c2, x, base, width, p);
+        // pushed so that the closer child (ties: the left one) is visited first
         if (lb1 <= lb2) {
-          visit(c1, lb1);
-          visit(c2, lb2);
+          stackN[sp] = c2;
+          stackB[sp++] = lb2;
+          stackN[sp] = c1;
+          stackB[sp++] = lb1;
         } else {
-          visit(c2, lb2);
-          visit(c1, lb1);
+          stackN[sp] = c1;
+          stackB[sp++] = lb1;
+          stackN[sp] = c2;
+          stackB[sp++] = lb2;
         }
-      };
-      visit(0, minRdist(0));
+      }
     } else {
-      for (let i = 0; i < e.nSamples; i++) heapPush(heapD, heapI, rdist(i), i);
+      for (let i = 0; i < e.nSamples; i++)
+        heapPush(heapD, heapI, rdist(e.fitX, i * width, x, base, width, p), i);
     }
     simultaneousSort(heapD, heapI, 0, k);
-    const chosen = Array.from(heapI);
     if (e.weights === 'uniform') {
-      y[r] = numpySum(chosen.map((i) => e.y[i]!)) / k;
+      for (let n = 0; n < k; n++) chosen[n] = e.y[heapI[n]!]!;
+      y[r] = numpySum(chosen) / k;
     } else {
-      const d = Array.from(heapD, (v) => (p === 2 ? Math.sqrt(v) : p === 1 ? v : v ** (1 / p)));
-      let w = d.map((v) => 1 / v);
-      if (w.some((v) => v === Number.POSITIVE_INFINITY))
-        w = w.map((v) => (v === Number.POSITIVE_INFINITY ? 1 : 0));
-      y[r] = numpySum(chosen.map((i, n) => e.y[i]! * w[n]!)) / numpySum(w);
+      const w = new Float64Array(k);
+      let inf = false;
+      for (let n = 0; n < k; n++) {
+        const v = heapD[n]!;
+        const d = p === 2 ? Math.sqrt(v) : p === 1 ? v : v ** (1 / p);
+        w[n] = 1 / d;
+        if (w[n] === Number.POSITIVE_INFINITY) inf = true;
+      }
+      if (inf) for (let n = 0; n < k; n++) w[n] = w[n] === Number.POSITIVE_INFINITY ? 1 : 0;
+      for (let n = 0; n < k; n++) chosen[n] = e.y[heapI[n]!]! * w[n]!;
+      y[r] = numpySum(chosen) / numpySum(w);
     }
   }
   return y;
+}
+
+/** Reduced Minkowski distance (Σ|d|^p; squared euclidean for p = 2), summed in feature order. */
+function rdist(
+  fit: Float64Array,
+  o: number,
+  x: Float64Array,
+  base: number,
+  width: number,
+  p: number,
+): number {
+  let s = 0;
+  if (p === 2) {
+    for (let j = 0; j < width; j++) {
+      const d = x[base + j]! - fit[o + j]!;
+      s += d * d;
+    }
+  } else {
+    for (let j = 0; j < width; j++) {
+      const d = Math.abs(x[base + j]! - fit[o + j]!);
+      s += p === 1 ? d : d ** p;
+    }
+  }
+  return s;
+}
+
+/** sklearn's KDTree min_rdist: reduced distance from the point to the node's bounding box. */
+function minRdist(t: KdTree, node: number, x: Float64Array, base: number, width: number, p: number): number {
+  let s = 0;
+  const o = node * width;
+  for (let j = 0; j < width; j++) {
+    const lo = t.lower[o + j]! - x[base + j]!;
+    const hi = x[base + j]! - t.upper[o + j]!;
+    const d = 0.5 * (lo + Math.abs(lo) + (hi + Math.abs(hi)));
+    s += p === 2 ? d * d : p === 1 ? d : d ** p;
+  }
+  return s;
 }
 
 /** sklearn.utils._heap.heap_push: a max-heap of the k best; equal distances never displace. */
@@ -380,7 +485,7 @@ function simultaneousSort(v: Float64Array, ind: Int32Array, off: number, size: n
 }
 
 /** numpy's pairwise summation (what np.sum / np.mean use along a contiguous axis). */
-function numpySum(a: number[]): number {
+function numpySum(a: ArrayLike<number>): number {
   const pairwise = (lo: number, n: number): number => {
     if (n < 8) {
       let s = 0;
