@@ -108,6 +108,23 @@ describe('refusals', () => {
     );
     expect(() => readZip('t.zip', new Uint8Array([1, 2, 3]))).toThrow(ArchiveError);
   });
+  it('never inflates past a lying declared size (a zip bomb stays as small as it says)', () => {
+    const zip = zipSync({ 'a.pkl': new Uint8Array(20_000_000) }, { level: 9 });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    for (let i = 0; i + 4 <= zip.length; i++) {
+      const sig = view.getUint32(i, true);
+      if (sig === 0x04034b50) view.setUint32(i + 22, 10, true); // local header uncompressed size
+      if (sig === 0x02014b50) view.setUint32(i + 24, 10, true); // central directory uncompressed size
+    }
+    let size = -1;
+    try {
+      size = readZip('bomb.zip', zip).get('a.pkl')?.length ?? -1;
+    } catch (e) {
+      expect(e).toBeInstanceOf(ArchiveError);
+      return;
+    }
+    expect(size).toBeLessThanOrEqual(10);
+  });
   it('refuses keras archives and missing members plainly', () => {
     expect(() =>
       readKeplerArchive('k.zip', archiveWith({ 'metadata.json': meta({ model_class: 'keras' }) })),

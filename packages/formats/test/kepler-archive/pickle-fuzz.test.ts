@@ -12,6 +12,7 @@ import {
   PickleError,
   type PickleLimits,
   predict,
+  readKeplerArchive,
 } from '../../src/kepler-archive/index.ts';
 import { ARCHIVES, readArchive } from './fixtures.ts';
 
@@ -21,11 +22,13 @@ const CASE_MS = 1_000;
 // Tight limits, so limit paths are reached too; real archives need far less than the defaults.
 const LIMITS: Partial<PickleLimits> = { maxStack: 5_000, maxMemo: 20_000, maxContainerItems: 200_000 };
 
-const stats = { cases: 0, values: 0, errors: new Map<string, number>(), slowestMs: 0 };
+const stats = { cases: 0, values: 0, errors: new Map<string, number>(), slowestMs: 0, peakHeapMiB: 0 };
+const heapMiB = () => (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers) / 2 ** 20;
+const startHeapMiB = heapMiB();
 afterAll(() => {
   const codes = [...stats.errors].map(([c, n]) => `${c} ${n}`).join(', ');
   console.log(
-    `pickle fuzz: ${stats.cases} cases, ${stats.values} loaded as values, errors: ${codes}; slowest ${stats.slowestMs.toFixed(1)} ms`,
+    `pickle fuzz: ${stats.cases} cases, ${stats.values} loaded as values, errors: ${codes}; slowest ${stats.slowestMs.toFixed(1)} ms; heap ${startHeapMiB.toFixed(0)} → peak ${stats.peakHeapMiB.toFixed(0)} MiB`,
   );
 });
 
@@ -42,6 +45,7 @@ function runCase(f: () => void): void {
   }
   const ms = performance.now() - t0;
   stats.slowestMs = Math.max(stats.slowestMs, ms);
+  if (stats.cases % 50 === 0) stats.peakHeapMiB = Math.max(stats.peakHeapMiB, heapMiB());
   if (ms > CASE_MS) throw new Error(`case took ${ms.toFixed(0)} ms`);
 }
 
@@ -357,4 +361,24 @@ describe('archive converter fuzz (seeded)', () => {
       { seed: SEED + 3, numRuns: 1_500 },
     );
   }, 120_000);
+});
+
+describe('zip-level fuzz (seeded)', () => {
+  const zips = ARCHIVES.map(readArchive).filter((b) => b.length < 40_000);
+  it('600 damaged archives end in a model or an ArchiveError', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (a, ms) => {
+        const bytes = mutate(zips[a % zips.length]!, ms);
+        runCase(() => {
+          const model = readKeplerArchive('fuzz.zip', bytes, { pickle: LIMITS });
+          predict(model, new Float64Array(model.features.length).fill(1), 1);
+        });
+      }),
+      { seed: SEED + 4, numRuns: 600 },
+    );
+  }, 60_000);
+
+  it('memory stayed bounded over every case (no input may allocate past its size and the limits)', () => {
+    expect(stats.peakHeapMiB - startHeapMiB).toBeLessThan(1024);
+  });
 });
