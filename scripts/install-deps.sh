@@ -17,6 +17,8 @@ PACKAGES=(
   python3-numpy python3-sklearn python3-h5py
   # Arm NN TfLite parser + CpuRef backend: independent .tflite reader.
   python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22 python3-flatbuffers
+  # Headless browser: the HTML reports are loaded, drawn and screenshotted in a real Chromium.
+  chromium
 )
 
 missing=()

@@ -3,6 +3,7 @@
 // With an improvement threshold (the watch loop's gate), a model is published only when its mae
 // beats the mae recorded on the version the name currently resolves to (pin, else latest).
 import { ModelNotFoundError, type Store } from '@modelshelf/registry';
+import { encodeHoldout, HOLDOUT_FILE } from '../evaluate/holdout-record.ts';
 import type { TrainedModel } from '../pipeline/train.ts';
 
 export interface PublishModelsOptions {
@@ -51,7 +52,13 @@ export async function publishModels(
     }
     const result = await store.publish({
       model: model.name,
-      files: model.exported.files.map((f) => ({ path: f.path, data: f.data })),
+      files: [
+        ...model.exported.files.map((f) => ({ path: f.path, data: f.data })),
+        // Beside the artifacts so that `modelshelf report` can draw this version's holdout later.
+        ...(model.exported.files.some((f) => f.path === HOLDOUT_FILE)
+          ? []
+          : [{ path: HOLDOUT_FILE, data: encodeHoldout(model.holdout) }]),
+      ],
       formats: model.exported.formats,
       metadata: model.metadata,
     });
