@@ -76,6 +76,9 @@ export async function trainLoaded(data: LoadedData, opts: ResolvedOptions): Prom
   const failures: TrainerFailure[] = [];
   for (const pipeline of activation.active) {
     for (const trainer of opts.trainers) {
+      // Let a signal (Ctrl-C) be delivered between models, and stop there when it came.
+      await new Promise((resolve) => setImmediate(resolve));
+      opts.signal?.throwIfAborted();
       try {
         models.push(await trainOne(pipeline, trainer, data, opts));
       } catch (err) {

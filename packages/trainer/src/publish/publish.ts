@@ -14,6 +14,8 @@ export interface PublishModelsOptions {
    * Undefined: publish every model (a one-shot run).
    */
   improvement?: number;
+  /** Stops before the next model (Ctrl-C): what was published stays, the rest is not attempted. */
+  signal?: AbortSignal;
 }
 
 export type PublishAction = 'published' | 'skipped' | 'dry-run';
@@ -37,6 +39,7 @@ export async function publishModels(
 ): Promise<PublishDecision[]> {
   const decisions: PublishDecision[] = [];
   for (const model of models) {
+    if (options.signal?.aborted) break;
     const base = { model: model.name, mae: model.mae };
     const gate =
       store && options.improvement !== undefined
