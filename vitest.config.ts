@@ -10,7 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default'],
+    // The skip reporter ends the run with the list of suites that did not run and how to enable them.
+    reporters: ['default', './test/support/skip-reporter.ts'],
     projects: [
       {
         extends: true,

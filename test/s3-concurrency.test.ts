@@ -10,7 +10,7 @@ import { killWorkers, resultOf, startWorker } from '../packages/registry/test/s3
 const MODEL = 'rapl-sysfs/AbsPower/BPFOnly/LinearRegression_0';
 const PROCESSES = 8;
 
-if (haveS3('S3 concurrent publishers')) {
+describe.runIf(haveS3('S3 concurrent publishers'))('S3 concurrent publishers', () => {
   describe('S3: concurrent publishers in separate processes', () => {
     let uri: string;
     let store: Store;
@@ -50,4 +50,4 @@ if (haveS3('S3 concurrent publishers')) {
       expect(reports.every((r) => r.ok)).toBe(true);
     }, 180_000);
   });
-}
+});

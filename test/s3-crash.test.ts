@@ -10,7 +10,7 @@ import { killWorkers, resultOf, startWorker } from '../packages/registry/test/s3
 
 const MODEL = 'rapl-sysfs/AbsPower/BPFOnly/LinearRegression_0';
 
-if (haveS3('S3 crash safety')) {
+describe.runIf(haveS3('S3 crash safety'))('S3 crash safety', () => {
   describe('S3: a publisher killed mid multipart upload', () => {
     let uri: string;
     let store: Store;
@@ -65,4 +65,4 @@ if (haveS3('S3 crash safety')) {
       expect((await store.verify(`${MODEL}@${r.version}`)).problems).toEqual([]);
     }, 240_000);
   });
-}
+});
