@@ -5,6 +5,7 @@
 //   4. retrain on the full window, publish v2: the estimator swaps to v2 without a restart
 //   5. pin v1: it swaps back; unpin: it follows the latest again; then shut it down with SIGTERM
 // Exits non-zero if any step does not happen (CI runs it), and prints what happened and when.
+// The store lives in a temporary directory, deleted at the end unless `pnpm demo --keep`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -14,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '@modelshelf/registry';
 import { loadPromFile, type PromResults, publishModels, train, trainerByName } from '@modelshelf/trainer';
+import { DEMO_USAGE, describeMove, plural } from './demo-text.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(
@@ -24,6 +26,10 @@ const CLI = join(ROOT, 'packages/cli/bin/modelshelf.js');
 const MODEL = 'rapl-sysfs/AbsPower/CounterOnly/LinearRegressionTrainer_0';
 const FEATURES = ['cache_miss', 'cpu_cycles', 'cpu_instructions'];
 const keep = process.argv.includes('--keep');
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(DEMO_USAGE);
+  process.exit(0);
+}
 
 const t0 = performance.now();
 const clock = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s`;
@@ -102,7 +108,7 @@ async function waitForVersion(
     if (a.version === version) {
       const ms = performance.now() - start;
       say(
-        `estimator now answers from ${describeAnswer(a)}  (${why}; seen after ${ms.toFixed(0)} ms, ${attempts + 1} requests, none failed)`,
+        `estimator now answers from ${describeAnswer(a)}  (${why}; seen after ${ms.toFixed(0)} ms, ${plural(attempts + 1, 'request')}, none failed)`,
       );
       return ms;
     }
@@ -207,9 +213,7 @@ async function main() {
     await waitForVersion(socketPath, row, v2, 'back to the latest');
 
     const history = await store.history(MODEL);
-    say(
-      `history: ${history.map((e) => `#${e.seq} ${e.ref} ${e.from ?? '-'}→${e.to ?? '-'} by ${e.by.user}`).join('; ')}`,
-    );
+    say(`history: ${history.map(describeMove).join('; ')}`);
     const report = await store.verifyAll();
     say(`verify: ${report.length} versions, ${report.filter((r) => r.ok).length} intact`);
     await store.close();
@@ -221,7 +225,9 @@ async function main() {
     estimator = undefined;
     if (code !== 0) throw new Error(`estimator exited with ${code} on SIGTERM`);
     say('estimator stopped cleanly (exit 0)');
-    console.log(`\ndemo finished in ${clock().trim()}${keep ? `; store kept at ${storePath}` : ''}`);
+    console.log(
+      `\ndemo finished in ${clock().trim()}; ${keep ? `store kept at ${storePath}` : 'its temporary store is deleted now (pnpm demo --keep keeps it)'}`,
+    );
   } finally {
     estimator?.kill('SIGKILL');
     if (!keep) await rm(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 // configured route serves a model) for probes.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConflictError, InvalidArgumentError } from '@modelshelf/registry';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type Outcome = 'ok' | 'error';
@@ -104,7 +105,7 @@ export async function serveMetrics(
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
@@ -120,4 +121,28 @@ export async function serveMetrics(
         server.closeAllConnections();
       }),
   };
+}
+
+/** A port taken (often by a second estimator on the same node) is the operator's to fix, not a bug. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (err.code === 'EADDRINUSE') {
+    return new ConflictError(
+      `the metrics port ${where} is already in use (another estimator on this node?)`,
+      'pass --metrics-port <free port> (or 0 to pick one), or stop the process listening there',
+    );
+  }
+  if (err.code === 'EACCES') {
+    return new InvalidArgumentError(
+      `not allowed to listen on the metrics port ${where}`,
+      'ports below 1024 need privileges: pass --metrics-port 8101 or another port above 1024',
+    );
+  }
+  if (err.code === 'EADDRNOTAVAIL') {
+    return new InvalidArgumentError(
+      `the metrics host ${JSON.stringify(host)} is not an address of this machine`,
+      'pass --metrics-host 127.0.0.1, 0.0.0.0 or an address this machine has',
+    );
+  }
+  return err;
 }
