@@ -1,6 +1,6 @@
 // The report in a real browser (Debian's headless Chromium): it loads from a file without console
 // errors and without a single request besides the file itself, and every chart is drawn with the
-// series it should have. A screenshot is kept in test-artifacts/report/ for a person to look at.
+// series it should have. Screenshots are kept in test-artifacts/report/ for a person to look at.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, type HeadlessChromium, launchChromium } from '../../../../test/support/chromium.ts';
 import { INSTALL_DEPS, skipUnless } from '../../../../test/support/skips.ts';
 import { storeReport } from '../../src/report/html/from-store.ts';
+import { trainingReport } from '../../src/report/html/from-training.ts';
 import { writeReport } from '../../src/report/html/write.ts';
 import { LINEAR, type ReportStore, reportStore, SGD } from './store-fixture.ts';
 
@@ -31,11 +32,9 @@ describe.runIf(ok)('HTML report in Chromium', () => {
     await fx?.remove();
   });
 
-  it('loads offline, draws every chart and is kept as a screenshot', async () => {
-    const input = await storeReport(fx.store, [`${LINEAR}@1`, `${LINEAR}@2`, SGD]);
-    const file = await writeReport(join(fx.dir, 'report'), input);
+  /** Loads a report file, refusing every request but the file itself; what the page did and drew. */
+  async function load(file: string, screenshot: string) {
     const url = pathToFileURL(file).href;
-
     const page = await chromium.browser.newPage();
     await page.setViewport({ width: 1200, height: 900 });
     const requests: string[] = [];
@@ -52,7 +51,6 @@ describe.runIf(ok)('HTML report in Chromium', () => {
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${(e as Error).message}`));
     await page.goto(url, { waitUntil: 'load' });
-
     const charts = await page.$$eval('.chart', (els) =>
       els.map((el) => {
         const canvas = el.querySelector('canvas');
@@ -74,19 +72,19 @@ describe.runIf(ok)('HTML report in Chromium', () => {
       }),
     );
     await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'store-report.png'), fullPage: false });
-    await page.screenshot({ path: join(ARTIFACTS, 'store-report-full.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, `${screenshot}.png`), fullPage: false });
+    await page.screenshot({ path: join(ARTIFACTS, `${screenshot}-full.png`), fullPage: true });
     for (const [selector, name] of [
       ['#versions', 'versions'],
       ['#m0', 'model'],
     ] as const) {
-      await (await page.$(selector))?.screenshot({ path: join(ARTIFACTS, `store-report-${name}.png`) });
+      await (await page.$(selector))?.screenshot({ path: join(ARTIFACTS, `${screenshot}-${name}.png`) });
     }
+    await page.close();
+    return { url, requests, problems, charts };
+  }
 
-    expect(problems).toEqual([]);
-    expect(requests).toEqual([url]);
-    // 3 groups of charts: comparison (1), versions (2 models), 3 models × (package, dram, residuals).
-    expect(charts.length).toBe(1 + 2 + 3 * 3);
+  function expectAllDrawn(charts: Awaited<ReturnType<typeof load>>['charts']) {
     for (const c of charts) {
       expect(c.drawn, c.id).toBe(c.expected);
       // uPlot's legend (not live, so without the x series) has one row per drawn series.
@@ -94,6 +92,25 @@ describe.runIf(ok)('HTML report in Chromium', () => {
       expect(c.width, c.id).toBeGreaterThan(300);
       expect(c.painted, c.id).toBeGreaterThan(1000);
     }
-    await page.close();
+  }
+
+  it('of stored versions loads offline, draws every chart and is kept as a screenshot', async () => {
+    const input = await storeReport(fx.store, [`${LINEAR}@1`, `${LINEAR}@2`, SGD]);
+    const page = await load(await writeReport(join(fx.dir, 'report'), input), 'store-report');
+    expect(page.problems).toEqual([]);
+    expect(page.requests).toEqual([page.url]);
+    // The comparison (1), versions (2 models), 3 models × (package, dram, residuals).
+    expect(page.charts.length).toBe(1 + 2 + 3 * 3);
+    expectAllDrawn(page.charts);
+  });
+
+  it('of a dry run loads offline and draws every chart', async () => {
+    const input = await trainingReport(fx.last, []);
+    const page = await load(await writeReport(join(fx.dir, 'dry-run'), input), 'training-report');
+    expect(page.problems).toEqual([]);
+    expect(page.requests).toEqual([page.url]);
+    // The comparison (1), no versions (nothing published), 2 models × (package, dram, residuals).
+    expect(page.charts.length).toBe(1 + 2 * 3);
+    expectAllDrawn(page.charts);
   });
 });
