@@ -5,7 +5,7 @@ import { BlobCache } from '../cache/blob-cache.ts';
 import type { Decoder } from '../decode/decoder.ts';
 import { type DefaultDecoded, defaultDecoder } from '../decode/default-decoder.ts';
 import type { Served } from '../swap/served.ts';
-import { classifyFailure, LoadError } from './errors.ts';
+import { asOneShot, classifyFailure, LoadError } from './errors.ts';
 import { loadVersion } from './load-version.ts';
 import { ModelWatcher } from './model-watcher.ts';
 import { resolveStore, type StoreInput } from './open-store.ts';
@@ -40,7 +40,7 @@ export async function loadModel<T = DefaultDecoded>(options: LoadOptions<T>): Pr
       resolution = await store.resolve(options.ref);
     } catch (err) {
       const model = options.ref.split('@')[0] ?? options.ref;
-      throw new LoadError(model, undefined, classifyFailure(err, 'check'), err);
+      throw asOneShot(new LoadError(model, undefined, classifyFailure(err, 'check'), err));
     }
     const cache = options.cacheDir ? new BlobCache(options.cacheDir) : undefined;
     const loaded = await loadVersion(
@@ -50,7 +50,9 @@ export async function loadModel<T = DefaultDecoded>(options: LoadOptions<T>): Pr
       decode,
       cache,
       options.trust,
-    );
+    ).catch((err: unknown) => {
+      throw err instanceof LoadError ? asOneShot(err) : err;
+    });
     if (loaded.trustWarning) {
       const warn =
         options.onTrustWarning ?? ((m: string) => process.emitWarning(m, 'ModelshelfTrustWarning'));
