@@ -195,6 +195,20 @@ export class StorageUnavailableError extends ModelshelfError {
   }
 }
 
+/** The store's filesystem is out of space or over its quota (ENOSPC, EDQUOT). */
+export class StoreFullError extends ModelshelfError {
+  override name = 'StoreFullError';
+  constructor(location: string, reason: string, cause?: unknown) {
+    super(
+      `store ${location} is full: ${reason}`,
+      'storage',
+      'FULL',
+      'free space or raise the quota, then run `modelshelf gc` to reclaim what the failed write left behind',
+      { cause },
+    );
+  }
+}
+
 export class PathEscapeError extends ModelshelfError {
   override name = 'PathEscapeError';
   constructor(value: string, root: string) {
