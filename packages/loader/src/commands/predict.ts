@@ -2,7 +2,13 @@
 // (resolve, fetch, verify every digest, decode) and prints the power it predicts for each input row.
 
 import type { DecodedModel } from '@modelshelf/formats';
-import { KeplerInputError, KeplerPowerModel, type KeplerRowInput } from '@modelshelf/formats';
+import {
+  KEPLER_SEMANTICS,
+  KeplerInputError,
+  type KeplerMeanVarianceRule,
+  type KeplerRowInput,
+  type KeplerSemantics,
+} from '@modelshelf/formats';
 import {
   addTrustOptions,
   InvalidArgumentError,
@@ -12,7 +18,8 @@ import {
   type TrustCommandOptions,
   trustPolicyFromOptions,
 } from '@modelshelf/registry';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { predictRows } from '../predict/predict-rows.ts';
 import type { Served } from '../swap/served.ts';
 import { loadModel } from '../watch/watch-model.ts';
 import { parsePredictInput, readPredictInput } from './predict-input.ts';
@@ -20,6 +27,8 @@ import { parsePredictInput, readPredictInput } from './predict-input.ts';
 interface PredictOptions extends TrustCommandOptions {
   input?: string;
   idle?: boolean;
+  semantics: KeplerSemantics;
+  meanVariance?: KeplerMeanVarianceRule;
 }
 
 /** What `--json` prints; documented in --help and kept stable for scripts. */
@@ -30,47 +39,26 @@ export interface PredictOutput {
   digest: string;
   format: string;
   idle: boolean;
+  semantics: KeplerSemantics;
   /** One object per input row: output (component) name → watts, as floats before Kepler's integer mW. */
   predictions: Record<string, number>[];
+  /** sidecar: the core_ratio the estimator reports for each row's "cores" (Kepler scales idle power by it). */
+  core_ratio?: number[];
+  /** kepler-go: Kepler's uint64 milliwatts per row and component, decimal strings (negatives wrap). */
+  milliwatts?: Record<string, string>[];
 }
 
-/** Per-row watts from any decoded model; Kepler models get system values, cores and idle power. */
-export function predictWatts(
-  model: DecodedModel,
-  rows: readonly KeplerRowInput[],
-  idle: boolean,
-): Record<string, number>[] {
-  if (model instanceof KeplerPowerModel) {
-    try {
-      return model.predictRows(rows, { idle });
-    } catch (err) {
-      if (err instanceof KeplerInputError)
-        throw new InvalidArgumentError(err.message, 'a feature left out counts as 0, as in Kepler');
-      throw err;
-    }
+function predict(model: DecodedModel, rows: KeplerRowInput[], opts: PredictOptions) {
+  try {
+    return predictRows(model, rows, {
+      idle: opts.idle === true,
+      semantics: opts.semantics,
+      meanVariance: opts.meanVariance,
+    });
+  } catch (err) {
+    if (err instanceof KeplerInputError) throw new InvalidArgumentError(err.message, 'give numbers');
+    throw err;
   }
-  if (idle) {
-    throw new InvalidArgumentError(
-      `--idle needs a Kepler weight model; this version decodes as ${model.format}`,
-      'drop --idle and give the idle feature values in --input',
-    );
-  }
-  const nf = model.features.length;
-  const input = new Float64Array(rows.length * nf);
-  rows.forEach((row, r) => {
-    for (const [name, value] of Object.entries(row.features)) {
-      const j = model.features.indexOf(name);
-      if (j < 0) throw new InvalidArgumentError(`row ${r}: unknown feature "${name}"`, featuresHint(model));
-      input[r * nf + j] = value;
-    }
-  });
-  const out = model.predict(input, rows.length);
-  const nOut = model.outputs.length;
-  return rows.map((_, r) => Object.fromEntries(model.outputs.map((name, c) => [name, out[r * nOut + c]!])));
-}
-
-function featuresHint(model: DecodedModel): string {
-  return `this model's features are ${model.features.join(', ') || '(none)'}; a feature left out counts as 0`;
 }
 
 const formatWatts = (w: number) => (Number.isFinite(w) ? w.toFixed(3) : String(w));
@@ -85,7 +73,18 @@ export function registerPredict(program: Command): void {
     .option('-i, --input <file|->', 'JSON rows to predict, from a file or - for standard input')
     .option(
       '--idle',
-      "Kepler models: idle power (every feature 0, times the row's core ratio); --input optional",
+      'Kepler models: idle power (every feature 0; kepler-go also × the row core ratio); --input optional',
+    )
+    .addOption(
+      new Option('--semantics <name>', 'whose arithmetic: the estimator socket (sidecar) or Kepler Go')
+        .choices([...KEPLER_SEMANTICS])
+        .default('sidecar'),
+    )
+    .addOption(
+      new Option(
+        '--mean-variance <rule>',
+        'oldest weight files (mean/variance, no scale): standard-scaler (Kepler 0.5.5) or ignore (Kepler ≥ 0.7: bias only)',
+      ).choices(['standard-scaler', 'ignore']),
     );
   addTrustOptions(command)
     .addHelpText(
@@ -93,13 +92,23 @@ export function registerPredict(program: Command): void {
       `
 Input: one object or an array of objects
   {"features": {"<name>": number}, "system"?: {"<name>": "<value>"}, "cores"?: number}
-  A feature left out counts as 0 (as in Kepler); "system" selects categorical weights; "cores" (of this
-  node) scales idle power by min(cores / training machine cores, 1).
+  A feature left out counts as 0 and one the model does not use is ignored (said once on stderr), as in
+  Kepler; "system" selects categorical weights; "cores" (of this node) gives the core ratio
+  cores / training machine cores (machine_spec.cores of the model; 1 when the model has none).
+
+Semantics (--semantics, default sidecar):
+  sidecar    the watts the estimator socket answers (docs/estimator-protocol.md), as kepler-model-server's
+             estimator: negatives clamped to 0, no package/core fill-in, idle not scaled (core_ratio is
+             reported instead), curve fits on the feature group's main feature; oldest weight files
+             read with a standard scaler (--mean-variance standard-scaler).
+  kepler-go  Kepler's Go regressor: nothing clamped, idle × min(core ratio, 1), core/package filled in,
+             curve fits on the first feature the row names, and "milliwatts" = uint64(W × 1000) as Kepler
+             stores them (negative watts wrap); oldest weight files read as Kepler ≥ 0.7 (--mean-variance ignore).
 
 Output: a table of watts per row and component; with --json one object:
   {"model": "<name>", "version": <n>, "digest": "sha256:…", "format": "kepler-weights", "idle": false,
-   "predictions": [{"package": 174.33, "core": 174.33, "uncore": 0, "dram": 19.46}]}
-  Watts are floats before Kepler's conversion to integer milliwatts; package/core are filled in as Kepler does.
+   "semantics": "sidecar", "predictions": [{"package": 174.33, "core": 0, "uncore": 0, "dram": 19.46}],
+   "core_ratio": [1]}            (kepler-go: "milliwatts": [{"package": "174330", …}] instead of core_ratio)
 
 Examples:
   $ echo '{"features": {"bpf_cpu_time_ms": 9587.7}}' | modelshelf predict rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0 --input -
@@ -126,14 +135,22 @@ Examples:
           await store.close();
         }
         try {
-          const predictions = predictWatts(served.value, rows, opts.idle === true);
+          const { predictions, coreRatios, milliwatts, ignored } = predict(served.value, rows, opts);
+          // Said on stderr even with --json (stdout stays the document), silenced by --quiet only.
+          if (ignored.length > 0 && !out.quiet)
+            out.streams.stderr.write(
+              `note: ignoring features the model does not use: ${ignored.join(', ')}\n`,
+            );
           const result: PredictOutput = {
             model: served.model,
             version: served.version,
             digest: served.digest,
             format: served.value.format,
             idle: opts.idle === true,
+            semantics: opts.semantics,
             predictions,
+            ...(coreRatios && { core_ratio: coreRatios }),
+            ...(milliwatts && { milliwatts }),
           };
           if (out.json) return out.printJson(result);
           out.note(
