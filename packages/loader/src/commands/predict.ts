@@ -73,7 +73,7 @@ export function registerPredict(program: Command): void {
     .option('-i, --input <file|->', 'JSON rows to predict, from a file or - for standard input')
     .option(
       '--idle',
-      'Kepler models: idle power (every feature 0; kepler-go also × the row core ratio); --input optional',
+      'Kepler models: idle power (every feature 0; kepler-go milliwatts × the row core ratio); --input optional',
     )
     .addOption(
       new Option('--semantics <name>', 'whose arithmetic: the estimator socket (sidecar) or Kepler Go')
@@ -101,9 +101,10 @@ Semantics (--semantics, default sidecar):
              estimator: negatives clamped to 0, no package/core fill-in, idle not scaled (core_ratio is
              reported instead), curve fits on the feature group's main feature; oldest weight files
              read with a standard scaler (--mean-variance standard-scaler).
-  kepler-go  Kepler's Go regressor: nothing clamped, idle × min(core ratio, 1), core/package filled in,
-             curve fits on the first feature the row names, and "milliwatts" = uint64(W × 1000) as Kepler
-             stores them (negative watts wrap); oldest weight files read as Kepler ≥ 0.7 (--mean-variance ignore).
+  kepler-go  Kepler's Go regressor: watts unclamped, curve fits on the first feature the row names; and
+             "milliwatts" as Kepler stores them: uint64(W × 1000 × core ratio for idle), negative watts
+             wrapping as on amd64, then core/package filled in; oldest weight files read as Kepler ≥ 0.7
+             (--mean-variance ignore).
 
 Output: a table of watts per row and component; with --json one object:
   {"model": "<name>", "version": <n>, "digest": "sha256:…", "format": "kepler-weights", "idle": false,

@@ -2,8 +2,9 @@
 // prints). Two named semantics (@modelshelf/formats semantics.ts):
 //   sidecar   (default) the very watts the estimator socket answers for the same rows (estimator/predict.ts
 //             uses the same options), plus the core_ratio it reports;
-//   kepler-go what Kepler's Go regressor computes: unclamped watts after idle scaling and the fill-in, and
-//             the uint64 milliwatts Kepler stores (negative watts wrap around, as on amd64).
+//   kepler-go what Kepler's Go regressor computes: its unclamped watts per component, and the uint64
+//             milliwatts Kepler stores after its post-processing (× 1000 × idle core ratio, wrapping
+//             conversion as on amd64, package/core fill-in).
 // Features a row names that the model does not use are ignored, as Kepler and the sidecar ignore extra
 // metrics; they are returned so the caller can say so once.
 import {
