@@ -4,7 +4,6 @@
 
 export { BlobCache } from './cache/blob-cache.ts';
 export { type LastGood, loadLastGood, saveLastGood } from './cache/last-good.ts';
-export { registerLoaderCommands, runWatch, type WatchRun } from './commands.ts';
 export { localFiles, memoryFiles } from './decode/artifact-files.ts';
 export { type ArtifactFiles, type Decoder, type RawFiles, rawDecoder } from './decode/decoder.ts';
 export { type DefaultDecoded, defaultDecoder } from './decode/default-decoder.ts';
@@ -32,6 +31,7 @@ export * from './kepler/index.ts';
 export { createLoaderMetrics, type LoaderMetrics } from './metrics/loader-metrics.ts';
 export { type BestModel, type BestModelQuery, type Candidate, selectBestModel } from './policy/best-model.ts';
 export { chooseTarget, shouldMove, type Target } from './policy/version-policy.ts';
+export { type PredictRowsOptions, type PredictRowsResult, predictRows } from './predict/predict-rows.ts';
 export { type HintSource, watchHeadFile } from './source/fs-events.ts';
 export { detectMount, type MountInfo, type MountKind, mountKindOf } from './source/mount-kind.ts';
 export {
