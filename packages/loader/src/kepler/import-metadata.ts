@@ -13,7 +13,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { trainerFromModelName } from '@modelshelf/formats';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { KeplerModelFiles } from './import-scan.ts';
 
 type Json = Record<string, unknown>;
@@ -73,6 +72,8 @@ async function loadPipelineInfo(dir: string): Promise<PipelineInfo> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const m = /^(.+)_(AbsPower|DynPower)_model_metadata\.csv$/.exec(name);
     if (!m) continue;
+    // Loaded here, not at the top: the estimator imports the loader but never imports models.
+    const { parse: parseCsv } = await import('csv-parse/sync');
     const records = parseCsv(await readFile(join(dir, name)), {
       columns: true,
       skip_empty_lines: true,
