@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const REPO = join(import.meta.dirname, '..');
 const BIN = join(REPO, 'packages/cli/bin/modelshelf.js');
@@ -82,7 +82,11 @@ export async function estimatorRssMiB(
       '--model',
       `rapl-sysfs/AbsPower=${model}`,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: nodeOptions, ...env } },
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // The bundle cache goes to the bench's scratch directory (the store's parent), removed after the run.
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, TMPDIR: dirname(storeDir), ...env },
+    },
   );
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));

@@ -47,7 +47,8 @@ it('serves, exposes /metrics, and exits 0 on SIGTERM with its socket removed', a
       '--poll-interval',
       '200ms',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // The estimator builds its bundle under the temp dir: ours, removed with everything else.
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dir } },
   );
   child = proc;
   let stderr = '';
