@@ -1,8 +1,8 @@
-// Resident memory of the real estimator process (`modelshelf estimator` through packages/cli/bin, one
-// Kepler weight model, after it has answered a request), beside a bare `node -e "setInterval(…)"` in
-// the same run: the floor any Node process pays. Measured as started by hand (no Node flags) and as the
-// container image starts it (the NODE_OPTIONS of deploy/docker/Dockerfile, read from that file), and
-// through tsx instead of the bundle (MODELSHELF_BUNDLE=0: what every command did before).
+// Resident memory of the real estimator process (`modelshelf estimator`, one Kepler weight model, after
+// it has answered a request), beside a bare `node -e "setInterval(…)"` in the same run: the floor any
+// Node process pays. Measured as the installed binary runs it (packages/cli/bin → the compiled dist/),
+// with the NODE_OPTIONS of deploy/docker/Dockerfile (read from that file), and from the TypeScript
+// sources through tsx (what the binary falls back to where dist/ was not built).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 
 const REPO = join(import.meta.dirname, '..');
 const BIN = join(REPO, 'packages/cli/bin/modelshelf.js');
+const SOURCES = join(REPO, 'packages/cli/src/main.ts');
 
 /** NODE_OPTIONS the estimator image sets (ENV NODE_OPTIONS="…" in the Dockerfile), or "" if none. */
 export function imageNodeOptions(): string {
@@ -65,12 +66,13 @@ export async function estimatorRssMiB(
   socketPath: string,
   request: string,
   nodeOptions = '',
-  env: Record<string, string> = {},
+  throughTsx = false,
 ): Promise<number> {
+  const entry = throughTsx ? ['--import', 'tsx', SOURCES] : [BIN];
   const child = spawn(
     process.execPath,
     [
-      BIN,
+      ...entry,
       '--store',
       storeDir,
       '--json',
@@ -84,8 +86,9 @@ export async function estimatorRssMiB(
     ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
-      // The bundle cache goes to the bench's scratch directory (the store's parent), removed after the run.
-      env: { ...process.env, NODE_OPTIONS: nodeOptions, TMPDIR: dirname(storeDir), ...env },
+      cwd: REPO,
+      // tsx's compile cache goes to the bench's scratch directory (the store's parent), removed after the run.
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, TMPDIR: dirname(storeDir) },
     },
   );
   let stderr = '';

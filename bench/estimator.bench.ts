@@ -158,13 +158,14 @@ async function inProcessLoad(store: Store, ms: number): Promise<Load> {
 async function memory(ctx: BenchContext, root: string): Promise<void> {
   const flags = imageNodeOptions();
   const socket = join(ctx.tmpDir, 'rss.sock');
-  for (const [label, options, env] of [
-    ['through tsx, MODELSHELF_BUNDLE=0', '', { MODELSHELF_BUNDLE: '0' }],
-    ['bundle, no Node flags', '', {}],
-    [`bundle, image NODE_OPTIONS ${flags}`, flags, {}],
+  for (const [label, options, tsx] of [
+    ['sources through tsx', '', true],
+    ['sources through tsx, image NODE_OPTIONS', flags, true],
+    ['compiled dist, no Node flags', '', false],
+    [`compiled dist, image NODE_OPTIONS ${flags}`, flags, false],
   ] as const) {
     const bare = await baselineRssMiB(options);
-    const estimator = await estimatorRssMiB(root, MODEL, socket, REQUEST, options, env);
+    const estimator = await estimatorRssMiB(root, MODEL, socket, REQUEST, options, tsx);
     ctx.row({
       name: `estimator RSS, 1 weight model (${label})`,
       value: estimator,

@@ -38,4 +38,4 @@ export * from './modelshelf-json.ts';
 export { createSavedModelCodec, SAVEDMODEL_FORMAT, savedModelCodec } from './savedmodel.ts';
 export { decodeTfliteNetwork, TFLITE_FILE, TFLITE_FORMAT, tfliteCodec } from './tflite.ts';
 export type { ArtifactFiles, DecodeContext, DecodedModel, FormatCodec } from './types.ts';
-export { FormatError } from './types.ts';
+export { type CategorisedError, FormatError } from './types.ts';

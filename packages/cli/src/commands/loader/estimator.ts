@@ -9,7 +9,6 @@ import type { ExplicitRoute } from '@modelshelf/loader';
 import { OUTPUT_TYPES, type OutputType } from '@modelshelf/loader/protocol';
 import { InvalidArgumentError } from '@modelshelf/registry';
 import { type Command, Option, InvalidArgumentError as OptionValueError } from 'commander';
-import { destination, pino } from 'pino';
 import {
   collect,
   globalOptions,
@@ -147,6 +146,7 @@ Runs as a plain-JavaScript bundle built under the temp dir (MODELSHELF_BUNDLE=0:
       process.once('SIGTERM', stop);
       try {
         const { startEstimator } = await import('@modelshelf/loader');
+        const { destination, pino } = await import('pino');
         const estimator = await startEstimator({
           store,
           socketPath: opts.socket,
