@@ -47,7 +47,7 @@ it('serves, exposes /metrics, and exits 0 on SIGTERM with its socket removed', a
       '--poll-interval',
       '200ms',
     ],
-    // The estimator builds its bundle under the temp dir: ours, removed with everything else.
+    // Anything the process caches under the temp dir (tsx's compile cache) lands in ours, removed after.
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dir } },
   );
   child = proc;
