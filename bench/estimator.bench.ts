@@ -10,6 +10,7 @@ import { encodeResponse, parsePowerRequest } from '../packages/loader/src/estima
 import type { DefaultDecoded } from '../packages/loader/src/index.ts';
 import { startEstimator, watchModel } from '../packages/loader/src/index.ts';
 import { openStore, type Store } from '../packages/registry/src/index.ts';
+import { baselineRssMiB, estimatorRssMiB, imageNodeOptions } from './estimator-rss.ts';
 import { type BenchContext, type BenchModule, percentile } from './harness.ts';
 
 const MODEL = 'rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0';
@@ -153,10 +154,34 @@ async function inProcessLoad(store: Store, ms: number): Promise<Load> {
   };
 }
 
+/** Resident memory of the real `modelshelf estimator` process with one weight model, beside bare Node. */
+async function memory(ctx: BenchContext, root: string): Promise<void> {
+  const flags = imageNodeOptions();
+  const socket = join(ctx.tmpDir, 'rss.sock');
+  for (const [label, options, tsx] of [
+    ['sources through tsx', '', true],
+    ['sources through tsx, image NODE_OPTIONS', flags, true],
+    ['compiled dist, no Node flags', '', false],
+    [`compiled dist, image NODE_OPTIONS ${flags}`, flags, false],
+  ] as const) {
+    const bare = await baselineRssMiB(options);
+    const estimator = await estimatorRssMiB(root, MODEL, socket, REQUEST, options, tsx);
+    ctx.row({
+      name: `estimator RSS, 1 weight model (${label})`,
+      value: estimator,
+      unit: 'MiB',
+      baseline: 'bare node -e setInterval',
+      baselineValue: bare,
+      target: '<= 64 MiB',
+    });
+  }
+}
+
 async function run(ctx: BenchContext): Promise<void> {
   const root = join(ctx.tmpDir, 'store');
   const store = await openStore(root, { create: true });
   await publish(store, 1);
+  await memory(ctx, root);
   const est = await startEstimator({
     store: root,
     socketPath: join(ctx.tmpDir, 'est.sock'),
@@ -251,6 +276,6 @@ async function run(ctx: BenchContext): Promise<void> {
 }
 
 export default {
-  title: 'Estimator socket: throughput and p99, idle and during swaps',
+  title: 'Estimator: resident memory; socket throughput and p99, idle and during swaps',
   run,
 } satisfies BenchModule;

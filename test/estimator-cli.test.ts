@@ -47,7 +47,8 @@ it('serves, exposes /metrics, and exits 0 on SIGTERM with its socket removed', a
       '--poll-interval',
       '200ms',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Anything the process caches under the temp dir (tsx's compile cache) lands in ours, removed after.
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dir } },
   );
   child = proc;
   let stderr = '';

@@ -32,6 +32,7 @@ export * from './kepler/index.ts';
 export { createLoaderMetrics, type LoaderMetrics } from './metrics/loader-metrics.ts';
 export { type BestModel, type BestModelQuery, type Candidate, selectBestModel } from './policy/best-model.ts';
 export { chooseTarget, shouldMove, type Target } from './policy/version-policy.ts';
+export { type PredictRowsOptions, type PredictRowsResult, predictRows } from './predict/predict-rows.ts';
 export { type HintSource, watchHeadFile } from './source/fs-events.ts';
 export { detectMount, type MountInfo, type MountKind, mountKindOf } from './source/mount-kind.ts';
 export {

@@ -15,7 +15,16 @@ export type { LinearComponentSpec, LinearModelSpec } from './export.ts';
 export { linearModelToKeplerWeights, writeKeplerWeightsFile } from './export.ts';
 export type { GoArch } from './go-uint64.ts';
 export { fillNodeComponentsMilliwatts, goFloat64ToUint64 } from './go-uint64.ts';
-export type { KeplerMilliwattOptions, KeplerPredictOptions, KeplerRowInput } from './power-model.ts';
+export { sidecarFeatureGroup, sidecarMainFeatureIndex } from './main-feature.ts';
+export type {
+  KeplerCurveInput,
+  KeplerMeanVarianceRule,
+  KeplerMilliwattOptions,
+  KeplerPowerModelOptions,
+  KeplerPredictOptions,
+  KeplerRowInput,
+  KeplerRowsOptions,
+} from './power-model.ts';
 export { KeplerPowerModel } from './power-model.ts';
 export type { RatioNodePower, RatioShare, RatioSplitOptions, RatioWorkload } from './ratio-model.ts';
 export {
@@ -25,6 +34,8 @@ export {
   ratioMetricFor,
   splitPowerByRatio,
 } from './ratio-model.ts';
+export type { KeplerSemantics } from './semantics.ts';
+export { defaultMeanVariance, KEPLER_SEMANTICS, keplerSemanticsOptions } from './semantics.ts';
 export type { KeplerPredictorKind } from './trainer.ts';
 export { CURVE_FIT_WEIGHT_COUNT, predictorKindForTrainer, trainerFromModelName } from './trainer.ts';
 export type { KeplerComponentWeights, KeplerNumericalFeature, KeplerWeights } from './weights-schema.ts';

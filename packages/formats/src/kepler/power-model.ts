@@ -10,7 +10,11 @@
 //            (Kepler v0.7.12 itself would read an oldest-schema file as all scales 0 and predict the bias only.)
 //   linear = Bias + Σ categorical weight of the row's system value + Σ weight_j · x'_j (weight 0 terms skipped,
 //            as Kepler does, so a NaN input on a zero-weight feature does not poison the sum).
-//   curve  = Σ categorical + f(x'_0), x'_0 from the component's first feature (file order = Kepler's sorted order):
+//   curve  = Σ categorical + f(x'_0), x'_0 from ONE feature chosen by `curveInput` (see main-feature.ts):
+//            'main-feature' (default): the column kepler-model-server's Python estimator reads (the inferred
+//            feature group's main feature; dram has its own); 'first-feature': the component's first feature
+//            (file order = Kepler's sorted order), which is what Kepler's Go regressor reads when its first
+//            request metric is that feature; {feature}: a named feature (Kepler's Go rule for another metric order).
 //            logarithmic a·ln(b·x'0 + 1) + c, exponential a·exp(b·x'0) + c, logistic A / (1 + exp(-k·(x'0 - x0))) + off,
 //            each evaluated in Kepler's operation order: ((base + term) + c).
 // Idle power predicts with every feature 0 and multiplies by coreRatio = min(discoveredCores / modelCores, 1)
@@ -19,14 +23,25 @@
 // core == 0, core = package − uncore. Kepler does this on uint64 milliwatts; `predict` does it on float watts
 // and `toKeplerMilliwatts` reproduces the integer version bit for bit (see go-uint64.ts).
 // Nothing is clamped unless `clampNegative` (the Python sidecar's max(0, ·)), applied before coreRatio and fill-in.
+// Oldest schema (mean/variance, no scale): `meanVariance` 'standard-scaler' (default) evaluates it as Kepler v0.5.5
+// did; 'ignore' as Kepler ≥ 0.7 does (no scale key = scale 0: every such feature skipped, bias only).
 import type { DecodedModel } from '../types.ts';
 import { KEPLER_WEIGHTS_FORMAT, KeplerInputError } from './errors.ts';
 import { fillNodeComponentsMilliwatts, type GoArch, goFloat64ToUint64 } from './go-uint64.ts';
 import { compileLinearKernel, type LinearKernel } from './linear-kernel.ts';
+import { sidecarMainFeatureIndex } from './main-feature.ts';
 import { type KeplerPredictorKind, predictorKindForTrainer } from './trainer.ts';
-import { checkAgainstPredictor, type KeplerWeights } from './weights-schema.ts';
+import { checkAgainstPredictor, type KeplerNumericalFeature, type KeplerWeights } from './weights-schema.ts';
+
+/** Which feature a curve fit reads (see the header): the sidecar's, the first, or a named one. */
+export type KeplerCurveInput = 'main-feature' | 'first-feature' | { feature: string };
+
+/** How the oldest schema (mean/variance, no scale) is read: Kepler v0.5.5's standard scaler, or Kepler ≥ 0.7's skip. */
+export type KeplerMeanVarianceRule = 'standard-scaler' | 'ignore';
 
 export interface KeplerPredictOptions {
+  /** Curve fits: which feature is x'0. Default 'main-feature' (the Python sidecar's rule). */
+  curveInput?: KeplerCurveInput;
   /** Predict idle power: every feature 0, `input` ignored (may be null). */
   idle?: boolean;
   /** System (categorical) value index per variable in `model.categorical` order (-1 = value not in the model).
@@ -47,6 +62,11 @@ export interface KeplerMilliwattOptions extends KeplerPredictOptions {
   arch?: GoArch;
 }
 
+/** predictRows options: KeplerPredictOptions per row (system and cores come from each row). */
+export interface KeplerRowsOptions extends Omit<KeplerPredictOptions, 'system' | 'cores' | 'curveInput'> {
+  curveInput?: KeplerCurveInput | 'first-metric';
+}
+
 export interface KeplerRowInput {
   features: Record<string, number>;
   system?: Record<string, string>;
@@ -60,6 +80,15 @@ export interface KeplerPowerModelOptions {
   modelCores?: number;
   /** Named in errors. */
   path?: string;
+  /** Oldest-schema features: 'standard-scaler' (default, Kepler v0.5.5) or 'ignore' (Kepler ≥ 0.7: bias only). */
+  meanVariance?: KeplerMeanVarianceRule;
+}
+
+/** One curve-fit input: column in `features`, center, divisor; col -1 = skipped (x'0 = 0, Kepler's scale 0). */
+interface CurveX {
+  col: number;
+  center: number;
+  divisor: number;
 }
 
 interface CompiledComponent {
@@ -70,10 +99,11 @@ interface CompiledComponent {
   weights: Float64Array;
   centers: Float64Array;
   divisors: Float64Array;
-  /** Curve fits: column, center, divisor of the first feature; col -1 when it is skipped (x'0 = 0). */
-  x0Col: number;
-  x0Center: number;
-  x0Divisor: number;
+  /** Curve fits: x'0 by the sidecar's main-feature rule and by the first-feature rule. */
+  mainX: CurveX;
+  firstX: CurveX;
+  /** The component's own features (curve fits look a named feature up here). */
+  own: readonly KeplerNumericalFeature[];
   curve: Float64Array;
   /** Per model categorical variable: weight per value index (0 where this component lacks the value). */
   categorical: Float64Array[];
@@ -92,6 +122,7 @@ export class KeplerPowerModel implements DecodedModel {
   readonly trainer: string | undefined;
   readonly predictors: Readonly<Record<string, KeplerPredictorKind>>;
   readonly modelCores: number | undefined;
+  readonly meanVariance: KeplerMeanVarianceRule;
 
   private readonly compiled: CompiledComponent[];
   private readonly fillCols: { package: number; core: number; uncore: number } | undefined;
@@ -99,6 +130,7 @@ export class KeplerPowerModel implements DecodedModel {
   /** Compiled on first use when every component is linear (see linear-kernel.ts). */
   private kernel: LinearKernel | undefined;
   private readonly bases: Float64Array;
+  private readonly options: KeplerPowerModelOptions;
 
   constructor(
     readonly weights: KeplerWeights,
@@ -106,6 +138,8 @@ export class KeplerPowerModel implements DecodedModel {
   ) {
     this.trainer = options.trainer;
     this.modelCores = options.modelCores ?? weights.modelCores;
+    this.meanVariance = options.meanVariance ?? 'standard-scaler';
+    this.options = options;
     const kind = predictorKindForTrainer(options.trainer);
     for (const c of weights.components) {
       checkAgainstPredictor(options.path ?? '<weights>', c.name, c.kind, c.curveFit, kind);
@@ -127,20 +161,27 @@ export class KeplerPowerModel implements DecodedModel {
     this.categorical = categorical;
     this.outputs = weights.components.map((c) => c.name);
     this.predictors = Object.fromEntries(weights.components.map((c) => [c.name, kind]));
+    const ignoreMeanVariance = this.meanVariance === 'ignore';
+    const divisorOf = (f: KeplerNumericalFeature) =>
+      ignoreMeanVariance && f.schema === 'mean-variance' ? 0 : f.divisor;
+    const curveX = (f: KeplerNumericalFeature | undefined): CurveX =>
+      f === undefined || divisorOf(f) === 0
+        ? { col: -1, center: 0, divisor: 1 }
+        : { col: features.indexOf(f.name), center: f.center, divisor: divisorOf(f) };
     this.compiled = weights.components.map((c) => {
-      const terms = c.features.filter((f) => f.weight !== 0 && f.divisor !== 0);
-      const first = c.features[0];
-      const x0Usable = first !== undefined && first.divisor !== 0;
+      const terms = c.features.filter((f) => f.weight !== 0 && divisorOf(f) !== 0);
+      const names = c.features.map((f) => f.name);
+      const main = sidecarMainFeatureIndex(names, c.name) ?? 0;
       return {
         kind,
         bias: kind === 'linear' ? c.bias : 0,
         cols: Int32Array.from(terms, (f) => features.indexOf(f.name)),
         weights: Float64Array.from(terms, (f) => f.weight),
         centers: Float64Array.from(terms, (f) => f.center),
-        divisors: Float64Array.from(terms, (f) => f.divisor),
-        x0Col: x0Usable ? features.indexOf(first.name) : -1,
-        x0Center: x0Usable ? first.center : 0,
-        x0Divisor: x0Usable ? first.divisor : 1,
+        divisors: Float64Array.from(terms, divisorOf),
+        mainX: curveX(c.features[main]),
+        firstX: curveX(c.features[0]),
+        own: c.features,
         curve: Float64Array.from({ length: 4 }, (_, i) => c.curveFit[i] ?? 0),
         categorical: categorical.map((v) => {
           const own = c.categorical.find((k) => k.name === v.name);
@@ -157,6 +198,11 @@ export class KeplerPowerModel implements DecodedModel {
       : undefined;
     this.zeros = new Float64Array(features.length);
     this.bases = new Float64Array(this.outputs.length);
+  }
+
+  /** The same weights read with other model options (e.g. another `meanVariance` rule). */
+  withOptions(options: Partial<KeplerPowerModelOptions>): KeplerPowerModel {
+    return new KeplerPowerModel(this.weights, { ...this.options, modelCores: this.modelCores, ...options });
   }
 
   /** DecodedModel entry point: absolute/dynamic power in watts, Kepler's fill-in applied, no system values. */
@@ -181,7 +227,14 @@ export class KeplerPowerModel implements DecodedModel {
     }
     const idle = options.idle === true;
     const ratio = idle ? this.coreRatio(options) : 1;
-    this.predictRaw(idle ? this.zeros : input!, idle ? 0 : this.features.length, rows, out, options.system);
+    this.predictRaw(
+      idle ? this.zeros : input!,
+      idle ? 0 : this.features.length,
+      rows,
+      out,
+      options.system,
+      options.curveInput ?? 'main-feature',
+    );
     const nOut = this.outputs.length;
     const clamp = options.clampNegative === true;
     if (clamp || ratio !== 1) {
@@ -217,6 +270,7 @@ export class KeplerPowerModel implements DecodedModel {
     const nOut = this.outputs.length;
     const raw = this.predictInto(input, rows, new Float64Array(rows * nOut), {
       ...options,
+      curveInput: options.curveInput ?? 'first-feature',
       coreRatio: 1,
       cores: undefined,
       fill: false,
@@ -242,8 +296,12 @@ export class KeplerPowerModel implements DecodedModel {
     return mw;
   }
 
-  /** Convenience for CLIs: one object per row, watts per component. Unknown feature names are rejected. */
-  predictRows(rows: readonly KeplerRowInput[], options: { idle?: boolean } = {}): Record<string, number>[] {
+  /**
+   * Convenience for CLIs: one object per row, watts per component. Features the model does not use are
+   * ignored (as Kepler and its sidecar do). `curveInput: 'first-metric'` is Kepler's Go rule per row: the
+   * curve reads the first feature the row names (its first key), over that feature's scale.
+   */
+  predictRows(rows: readonly KeplerRowInput[], options: KeplerRowsOptions = {}): Record<string, number>[] {
     const nf = this.features.length;
     const input = new Float64Array(Math.max(1, rows.length * nf));
     const out = new Float64Array(this.outputs.length);
@@ -251,24 +309,27 @@ export class KeplerPowerModel implements DecodedModel {
     return rows.map((row, r) => {
       const x = input.subarray(r * nf, (r + 1) * nf);
       for (const [name, value] of Object.entries(row.features)) {
-        const j = this.features.indexOf(name);
-        if (j < 0) {
-          throw new KeplerInputError(
-            `row ${r}: unknown feature "${name}"; this model uses ${this.features.map((f) => `"${f}"`).join(', ')}`,
-          );
-        }
         if (typeof value !== 'number') {
           throw new KeplerInputError(
             `row ${r}: feature "${name}" must be a number, got ${JSON.stringify(value)}`,
           );
         }
-        x[j] = value;
+        const j = this.features.indexOf(name);
+        if (j >= 0) x[j] = value;
       }
       this.categorical.forEach((v, i) => {
         const value = row.system?.[v.name];
         system[i] = value === undefined ? -1 : v.values.indexOf(value);
       });
-      this.predictInto(x, 1, out, { idle: options.idle, system, cores: row.cores });
+      const { curveInput, ...rest } = options;
+      const first = Object.keys(row.features)[0];
+      const rule: KeplerCurveInput | undefined =
+        curveInput === 'first-metric'
+          ? first === undefined
+            ? 'first-feature'
+            : { feature: first }
+          : curveInput;
+      this.predictInto(x, 1, out, { ...rest, curveInput: rule, system, cores: row.cores });
       return Object.fromEntries(this.outputs.map((name, c) => [name, out[c]!]));
     });
   }
@@ -330,6 +391,7 @@ export class KeplerPowerModel implements DecodedModel {
     rows: number,
     out: Float64Array,
     system: Int32Array | undefined,
+    curveInput: KeplerCurveInput,
   ): void {
     const nOut = this.outputs.length;
     const nCat = this.categorical.length;
@@ -341,6 +403,7 @@ export class KeplerPowerModel implements DecodedModel {
       if (system !== undefined && !perRowSystem) sharedBase = addCategorical(m, sharedBase, system, 0, nCat);
       const { cols, weights, centers, divisors } = m;
       const nTerms = cols.length;
+      const xs = m.kind === 'linear' ? m.firstX : this.curveXFor(m, curveInput);
       for (let r = 0, base = r * stride; r < rows; r++, base += stride) {
         const p0 = perRowSystem ? addCategorical(m, m.bias, system!, r * nCat, nCat) : sharedBase;
         let p: number;
@@ -350,12 +413,24 @@ export class KeplerPowerModel implements DecodedModel {
             p += weights[t]! * ((input[base + cols[t]!]! - centers[t]!) / divisors[t]!);
           }
         } else {
-          const x0 = m.x0Col < 0 ? 0 : (input[base + m.x0Col]! - m.x0Center) / m.x0Divisor;
+          const x0 = xs.col < 0 ? 0 : (input[base + xs.col]! - xs.center) / xs.divisor;
           p = curve(m.kind, m.curve, p0, x0);
         }
         out[r * nOut + c] = p;
       }
     }
+  }
+
+  private curveXFor(m: CompiledComponent, rule: KeplerCurveInput): CurveX {
+    if (rule === 'main-feature') return m.mainX;
+    if (rule === 'first-feature') return m.firstX;
+    // Kepler's Go regressor: x[0] is the named metric over ITS scale in this component (none = scale 0 = 0).
+    const f = m.own.find((x) => x.name === rule.feature);
+    const divisor =
+      f === undefined || (this.meanVariance === 'ignore' && f.schema === 'mean-variance') ? 0 : f.divisor;
+    return divisor === 0 || f === undefined
+      ? { col: -1, center: 0, divisor: 1 }
+      : { col: this.features.indexOf(f.name), center: f.center, divisor };
   }
 
   private checkBuffers(

@@ -154,6 +154,7 @@ describe('batch runtime = per-row reference', () => {
             idle,
             system,
             cores: cores ?? undefined,
+            curveInput: 'first-feature', // the reference reads Kepler's Go x[0] (features in file order)
           });
           const coreRatio = cores ? Math.min(cores / 64, 1) : 1;
           records.forEach((rec, r) => {

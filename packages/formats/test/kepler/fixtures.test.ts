@@ -98,17 +98,24 @@ describe('LogarithmicRegressionTrainer_0 against a hand calculation', () => {
   const w = fixtureJson(path) as Json;
   const model = decodeKeplerWeights(readFileSync(path), { path });
 
-  it('uses a·ln(b·x0 + 1) + c on the first feature only', () => {
+  it('uses a·ln(b·x0 + 1) + c on one feature: the main feature by default, the first on request', () => {
     expect(model.trainer).toBe('LogarithmicRegressionTrainer');
     const x = 9587.7;
-    const hand = (c: string) => {
+    const hit = 1e9;
+    const hand = (c: string, feature: string, value: number) => {
       const [a, b, k] = w[c].All_Weights.CurveFit_Weights as number[];
-      const scale = w[c].All_Weights.Numerical_Variables.bpf_cpu_time_ms.scale as number;
-      return a! * Math.log(b! * (x / scale) + 1) + k!;
+      const scale = w[c].All_Weights.Numerical_Variables[feature].scale as number;
+      return a! * Math.log(b! * (value / scale) + 1) + k!;
     };
-    const [row] = model.predictRows([{ features: { bpf_cpu_time_ms: x, bpf_page_cache_hit: 1e9 } }]);
-    expect(row!.package).toBeCloseTo(hand('package'), 9);
-    expect(row!.dram).toBeCloseTo(hand('dram'), 9);
+    const features = { bpf_cpu_time_ms: x, bpf_page_cache_hit: hit };
+    // kepler-model-server's train_types.main_feature(BPFOnly): bpf_cpu_time_ms, and bpf_page_cache_hit for dram.
+    const [row] = model.predictRows([{ features }]);
+    expect(row!.package).toBeCloseTo(hand('package', 'bpf_cpu_time_ms', x), 9);
+    expect(row!.dram).toBeCloseTo(hand('dram', 'bpf_page_cache_hit', hit), 9);
+    // Kepler's Go regressor: x[0], the first metric (here the first feature in file order).
+    const [go] = model.predictRows([{ features }], { curveInput: 'first-feature' });
+    expect(go!.dram).toBeCloseTo(hand('dram', 'bpf_cpu_time_ms', x), 9);
+    expect(go!.package).toBe(row!.package);
     // package 70.64·ln(4157417.5·0.1 + 1) − 683.43 ≈ 230.5 W
     expect(row!.package).toBeGreaterThan(230);
     expect(row!.package).toBeLessThan(231);

@@ -1,10 +1,14 @@
 // Answers one request with one decoded model: request columns are matched to the model's features by
 // name (extra metrics are ignored, missing ones refused), and the output is watts per component per
-// row. Kepler models follow the Python sidecar: negative predictions are clamped to 0, and no
-// package/core fill-in is applied (Kepler's Go client does it on its side after the call).
+// row. Kepler models follow the Python sidecar (@modelshelf/formats `keplerSemanticsOptions('sidecar')`):
+// negative predictions are clamped to 0, curve fits read the sidecar's main feature, and no package/core
+// fill-in or core ratio is applied (Kepler's Go client does both on its side after the call). `modelshelf
+// predict` uses the same options by default, so both give the same watts for the same input.
 import type { DecodedModel } from '@modelshelf/formats';
-import { KeplerPowerModel } from '@modelshelf/formats';
+import { KeplerPowerModel, keplerSemanticsOptions } from '@modelshelf/formats';
 import { type PowerRequest, ProtocolError } from './protocol.ts';
+
+const SIDECAR = keplerSemanticsOptions('sidecar');
 
 export function predictPowers(model: DecodedModel, request: PowerRequest): Record<string, number[]> {
   const rows = request.values.length;
@@ -29,10 +33,12 @@ export function predictPowers(model: DecodedModel, request: PowerRequest): Recor
       const value = request.system[v.name];
       return value === undefined ? -1 : v.values.indexOf(value);
     });
+    const { clampNegative, fill, curveInput } = SIDECAR;
     out = model.predictInto(input, rows, new Float64Array(rows * nOut), {
       system,
-      clampNegative: true,
-      fill: false,
+      clampNegative,
+      fill,
+      curveInput: curveInput === 'first-metric' ? 'first-feature' : curveInput,
     });
   } else {
     out = model.predict(input, rows);

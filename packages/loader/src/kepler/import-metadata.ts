@@ -5,10 +5,14 @@
 //   <pipeline>/metadata.json                          pipeline name, isolator, extractor, publisher, times
 // The model's own metadata.json wins over the CSV row; the node type comes from the metadata, else the
 // model name (Kepler names models <Trainer>_<node type>).
+// `machine_spec` is kept only where the model itself carries one (its metadata.json, CSV row or weight
+// file): it is what the estimator's `core_ratio` divides by, and kepler-model-server's sidecar reads it
+// from the model's own metadata only, answering 1 without it. The spec node_type_index.json gives for
+// the node type is information about the training machine, kept under `node_type_spec`: using it as the
+// ratio's source would scale idle power by e.g. 2/96 on a 2-core node where Kepler uses 1.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { trainerFromModelName } from '@modelshelf/formats';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { KeplerModelFiles } from './import-scan.ts';
 
 type Json = Record<string, unknown>;
@@ -68,6 +72,8 @@ async function loadPipelineInfo(dir: string): Promise<PipelineInfo> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const m = /^(.+)_(AbsPower|DynPower)_model_metadata\.csv$/.exec(name);
     if (!m) continue;
+    // Loaded here, not at the top: the estimator imports the loader but never imports models.
+    const { parse: parseCsv } = await import('csv-parse/sync');
     const records = parseCsv(await readFile(join(dir, name)), {
       columns: true,
       skip_empty_lines: true,
@@ -114,8 +120,7 @@ export async function keplerImportMetadata(
       : suffix !== undefined
         ? Number(suffix)
         : undefined;
-  const machineSpec =
-    merged.machine_spec ?? (nodeType !== undefined ? pipeline.nodeTypes[String(nodeType)]?.attrs : undefined);
+  const nodeTypeSpec = nodeType !== undefined ? pipeline.nodeTypes[String(nodeType)]?.attrs : undefined;
   const features = merged.features ?? (weights ? Object.keys(firstComponentFeatures(weights)) : undefined);
   return {
     ...merged,
@@ -123,7 +128,7 @@ export async function keplerImportMetadata(
     trainer: typeof merged.trainer === 'string' ? merged.trainer : trainerFromModelName(modelName),
     ...(features !== undefined && { features }),
     ...(nodeType !== undefined && { node_type: nodeType }),
-    ...(machineSpec !== undefined && { machine_spec: machineSpec }),
+    ...(nodeTypeSpec !== undefined && { node_type_spec: nodeTypeSpec }),
     energy_source: model.energySource,
     output_type: model.outputType,
     feature_group: model.featureGroup,

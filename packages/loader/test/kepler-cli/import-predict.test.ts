@@ -79,12 +79,14 @@ describe('modelshelf import kepler → ls / versions / show / predict', () => {
     expect(show.manifest.metadata).toMatchObject({
       trainer: 'SGDRegressorTrainer',
       node_type: 0,
-      machine_spec: nodeTypes['0'].attrs,
+      // The node type's spec is information, not the model's own machine_spec (which core_ratio divides by).
+      node_type_spec: nodeTypes['0'].attrs,
       features: meta.features,
       pipeline: 'ec2-0.7.11',
       energy_source: 'rapl-sysfs',
       feature_group: 'BPFOnly',
     });
+    expect(show.manifest.metadata.machine_spec).toBeUndefined();
     const sources = show.manifest.metadata.source_files as Record<string, { path: string; sha256: string }>;
     expect(sources['SGDRegressorTrainer_0.zip']!.path).toBe(
       'ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0.zip',
@@ -121,10 +123,28 @@ describe('modelshelf import kepler → ls / versions / show / predict', () => {
     const [row] = out.predictions;
     expect(Math.abs(row!.package! - line('package'))).toBeLessThanOrEqual(1e-9);
     expect(Math.abs(row!.dram! - line('dram'))).toBeLessThanOrEqual(1e-9);
-    // Kepler fills core from package − uncore when core is 0.
-    expect(Math.abs(row!.core! - (line('package') - line('uncore')))).toBeLessThanOrEqual(1e-9);
+    // The sidecar answers core as the model gives it (0); Kepler's Go side fills it in afterwards.
+    expect(row!.core).toBe(0);
     expect(row!.package).toBeCloseTo(174.33, 2);
     expect(row!.dram).toBeCloseTo(19.46, 2);
+
+    const go = await s.cliIn(
+      JSON.stringify({ features: { bpf_cpu_time_ms: x } }),
+      '--json',
+      'predict',
+      SGD,
+      '--semantics',
+      'kepler-go',
+      '--input',
+      '-',
+    );
+    expect(go.code, go.stderr).toBe(0);
+    const goOut = json<PredictJson & { milliwatts: Record<string, string>[] }>(go);
+    // Kepler stores uint64 milliwatts and fills core from package − uncore when core is 0.
+    const mw = goOut.milliwatts[0]!;
+    expect(mw.package).toBe(String(Math.trunc(line('package') * 1000)));
+    expect(mw.core).toBe(String(BigInt(mw.package!) - BigInt(mw.uncore!)));
+    expect(goOut.predictions[0]!.core).toBe(0); // the regressor's own watts, before Kepler's fill-in
   });
 
   it('predicts with a curve-fit model, the trainer known from the model name', async () => {
@@ -143,7 +163,7 @@ describe('modelshelf import kepler → ls / versions / show / predict', () => {
     });
   });
 
-  it('--idle predicts with every feature 0, scaled by the row cores over the training machine cores', async () => {
+  it('--idle predicts with every feature 0; the model carries no machine_spec, so the core ratio is 1', async () => {
     const w = weightsOf('SGDRegressorTrainer_0.json');
     const r = await s.cliIn(
       JSON.stringify([{ features: {} }, { features: {}, cores: 48 }]),
@@ -155,11 +175,14 @@ describe('modelshelf import kepler → ls / versions / show / predict', () => {
       '-',
     );
     expect(r.code, r.stderr).toBe(0);
-    const [full, half] = json<PredictJson>(r).predictions;
+    const idle = json<PredictJson & { core_ratio: number[] }>(r);
+    const [full, half] = idle.predictions;
     expect(full!.package).toBe(w.package!.All_Weights.Bias_Weight);
     expect(full!.dram).toBe(w.dram!.All_Weights.Bias_Weight);
-    // machine_spec.cores = 96 (node type 0) reached the runtime from the manifest: ratio 48 / 96.
-    expect(half!.package).toBeCloseTo(w.package!.All_Weights.Bias_Weight! * 0.5, 12);
+    // As kepler-model-server's sidecar: the ratio comes from the model's own machine_spec only (none here),
+    // not from node_type_index.json's 96 cores; Kepler would otherwise scale idle power by 48 / 96.
+    expect(half!.package).toBe(w.package!.All_Weights.Bias_Weight);
+    expect(idle.core_ratio).toEqual([1, 1]);
 
     const text = await s.cli('predict', SGD, '--idle');
     expect(text.code, text.stderr).toBe(0);
@@ -170,7 +193,6 @@ describe('modelshelf import kepler → ls / versions / show / predict', () => {
   it.each([
     ['not JSON', '{features', /not JSON/],
     ['a string feature value', '{"features": {"bpf_cpu_time_ms": "9587.7"}}', /features\.bpf_cpu_time_ms/],
-    ['an unknown feature', '[{"features": {"bpf_cpu_time_us": 1}}]', /unknown feature "bpf_cpu_time_us"/],
     ['an unknown key', '{"features": {}, "core": 4}', /core/],
     ['an empty array', '[]', /empty/],
   ])('rejects %s with exit 2 and a message naming it', async (_what, input, message) => {

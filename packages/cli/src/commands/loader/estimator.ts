@@ -122,6 +122,14 @@ export function registerEstimator(program: Command): void {
       new Option('--log-level <level>', 'stderr log level')
         .choices(['debug', 'info', 'warn', 'error', 'silent'])
         .default('warn'),
+    )
+    .addHelpText(
+      'after',
+      `
+Answers (docs/estimator-protocol.md) with the semantics of kepler-model-server's estimator: negative watts
+as 0, no package/core fill-in, curve fits on the feature group's main feature, core_ratio from the model's
+own machine_spec (else 1). \`modelshelf predict\` gives the same watts by default (--semantics sidecar);
+--semantics kepler-go there shows Kepler's own Go arithmetic (docs/kepler-compatibility.md).`,
     );
   addTrustOptions(cmd).action(
     runAction(async (opts: EstimatorCommandOptions, command: Command) => {
