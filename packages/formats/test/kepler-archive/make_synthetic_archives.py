@@ -3,7 +3,7 @@
 Debian's scikit-learn 1.2.1 and saved with its joblib, so the agreement test covers them too:
 SVR linear/poly/sigmoid kernels, KNN distance weights / manhattan / brute force, a deeper boosted
 ensemble, a Pipeline (StandardScaler → PolynomialFeatures(3, interaction_only) → LinearRegression)
-and a clipping MinMaxScaler. Usage: make_synthetic_archives.py <dir>; prints the archive paths as JSON.
+a clipping MinMaxScaler, and XGBoost 1.7 JSON with deeper trees and early stopping. Usage: make_synthetic_archives.py <dir>; prints the archive paths as JSON.
 """
 import json, os, sys, zipfile, io, warnings
 import numpy as np
@@ -55,6 +55,38 @@ def archive(out, name, make_model, scaler=None, extra_fe=None):
     return path
 
 
+def xgb_archive(out, name, **params):
+    import tempfile
+    import xgboost as xgb
+
+    scaler = MaxAbsScaler()
+    Xs = scaler.fit_transform(X)
+    members = {"scaler.pkl": dump(scaler)}
+    index = {}
+    for comp in ("package", "dram"):
+        m = xgb.XGBRegressor(**params)
+        if "early_stopping_rounds" in params:
+            m.fit(Xs[:180], Y[comp][:180], eval_set=[(Xs[180:], Y[comp][180:])], verbose=False)
+        else:
+            m.fit(Xs, Y[comp])
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+            tmp = fh.name
+        m.save_model(tmp)
+        with open(tmp, "rb") as fh:
+            members[f"{comp}.json"] = fh.read()
+        os.unlink(tmp)
+        index[comp] = {"model_file": f"{comp}.json", "features": FEATURES, "fe_files": ["scaler.pkl"]}
+    members[f"{name}.json"] = json.dumps(index).encode()
+    members["metadata.json"] = json.dumps(
+        {"model_name": name, "model_class": "xgboost", "model_file": f"{name}.json", "features": FEATURES, "fe_files": [], "output_type": "AbsPower", "mae": 1.0}
+    ).encode()
+    path = os.path.join(out, f"{name}.zip")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in members.items():
+            z.writestr(n, b)
+    return path
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -73,6 +105,9 @@ def main():
         ),
         archive(out, "PolynomialRegressionTrainer_902", LinearRegression, extra_fe=PolynomialFeatures(3)),
         archive(out, "LinearRegressionTrainer_901", LinearRegression, scaler=MinMaxScaler(clip=True)),
+        # xgboost 1.7 JSON, deeper trees, and early stopping (predict stops at best_iteration)
+        xgb_archive(out, "XgboostFitTrainer_901", n_estimators=40, max_depth=6, learning_rate=0.3),
+        xgb_archive(out, "XgboostFitTrainer_902", n_estimators=200, max_depth=3, early_stopping_rounds=3),
     ]
     json.dump(paths, sys.stdout)
 
