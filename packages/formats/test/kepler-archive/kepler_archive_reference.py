@@ -219,7 +219,8 @@ def run_archive(path, rows):
             elif q.endswith("GradientBoostingRegressor"):
                 y, how = gbr_predict(model, X), "sklearn-trees"
             elif q.endswith("KNeighborsRegressor"):
-                y, how = knn_predict(model, X), "sklearn-kdtree"
+                how = "sklearn-kdtree" if model.get("_fit_method") == "kd_tree" else "sklearn-brute"
+                y = knn_predict(model, X)
             elif q.endswith("CurveFitModel"):
                 y, how = curve_predict(model, X), "numpy-curve"
             else:

@@ -2,6 +2,9 @@
 // archive's predictions on the same rows (kepler_archive_reference.py says how, per class), and ours
 // must agree to 1e-9 relative.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEBIAN_PYTHON, requirePython } from '../../../../test/readers/run-reader.ts';
@@ -15,6 +18,7 @@ interface Reference {
 
 const ROWS = 64;
 const SCRIPT = fileURLToPath(new URL('./kepler_archive_reference.py', import.meta.url));
+const SYNTH = fileURLToPath(new URL('./make_synthetic_archives.py', import.meta.url));
 
 export function relativeError(ours: number, ref: number): number {
   if (ours === ref) return 0;
@@ -26,16 +30,24 @@ describe('kepler archives against scikit-learn / xgboost themselves', () => {
   const models = new Map<string, { model: ArchiveModel; x: Float64Array }>();
   let reference: Reference;
 
+  const all: string[] = [];
   beforeAll(() => {
     if (!available) return;
-    ARCHIVES.forEach((p, i) => {
+    // archives of options no real archive uses (kernels, weights, metrics, pipelines), fitted by Debian's
+    // scikit-learn and saved by its joblib
+    const dir = mkdtempSync(join(tmpdir(), 'kepler-synthetic-'));
+    const made = spawnSync(DEBIAN_PYTHON, [SYNTH, dir], { encoding: 'utf8', timeout: 120_000 });
+    if (made.status !== 0)
+      throw new Error(`make_synthetic_archives.py exited ${made.status}: ${made.stderr}`);
+    all.push(...ARCHIVES, ...(JSON.parse(made.stdout) as string[]));
+    all.forEach((p, i) => {
       const model = readKeplerArchive(p, readArchive(p));
       const x = sampleRows(model, ROWS, 1000 + i);
       onSplitRows(model, x, ROWS, 24); // the last 24 rows sit on tree splits
       models.set(p, { model, x });
     });
     const request = {
-      archives: ARCHIVES.map((p) => ({
+      archives: all.map((p) => ({
         path: p,
         rows: toRows(models.get(p)!.x, models.get(p)!.model.features.length),
       })),
@@ -60,7 +72,18 @@ describe('kepler archives against scikit-learn / xgboost themselves', () => {
         const ours = predictComponent(c, x, ROWS, { clampNegative: false });
         const ref = res.components[c.name]!;
         expect(ref).toHaveLength(ROWS);
-        const cls = `${model.trainer} (${c.estimator.kind})`;
+        const e = c.estimator;
+        const variant =
+          e.kind === 'svr'
+            ? ` ${e.kernel}`
+            : e.kind === 'k-neighbors'
+              ? ` ${e.weights} p=${e.p}${e.kdTree ? '' : ' brute'}`
+              : c.transforms.length > 1
+                ? ` ${c.transforms.map((t) => t.kind).join('+')}`
+                : c.transforms[0]?.kind === 'max-abs'
+                  ? ''
+                  : ` ${c.transforms[0]?.kind}`;
+        const cls = `${model.trainer} (${e.kind}${variant})`;
         for (let r = 0; r < ROWS; r++) {
           const err = relativeError(ours[r]!, ref[r]!);
           const w = worst.get(cls);
@@ -75,7 +98,7 @@ describe('kepler archives against scikit-learn / xgboost themselves', () => {
       }
     }
     const table = [...worst].map(
-      ([cls, w]) => `${cls.padEnd(52)} ${w.method.padEnd(14)} max rel ${w.err.toExponential(2)}`,
+      ([cls, w]) => `${cls.padEnd(64)} ${w.method.padEnd(14)} max rel ${w.err.toExponential(2)}`,
     );
     console.log(
       `agreement with ${JSON.stringify(reference.versions)} over ${ROWS} rows per archive:\n${table.join('\n')}`,

@@ -59,6 +59,19 @@ export function convertXgboost(path: string, bytes: Uint8Array, nFeatures: numbe
   const info = arr(path, model.tree_info ?? [], 'tree_info');
   if (info.some((g) => g !== 0)) throw new ArchiveError(path, 'xgboost: more than one output group');
   const baseScore = Math.fround(numeric(path, params.base_score, 'base_score'));
+  // XGBRegressor.predict stops at best_iteration when early stopping recorded one
+  const attrs = learner.attributes;
+  const best = attrs && typeof attrs === 'object' && !Array.isArray(attrs) ? attrs.best_iteration : undefined;
+  if (best !== undefined) {
+    const perRound = numeric(
+      path,
+      obj(path, model.gbtree_model_param ?? { num_parallel_tree: '1' }, 'gbtree_model_param')
+        .num_parallel_tree ?? '1',
+      'num_parallel_tree',
+    );
+    const rounds = numeric(path, best, 'best_iteration') + 1;
+    return { kind: 'xgboost', baseScore, trees: trees.slice(0, rounds * perRound) };
+  }
   return { kind: 'xgboost', baseScore, trees };
 }
 

@@ -84,6 +84,8 @@ export const RECORD_GLOBALS: readonly string[] = [
   'sklearn.neighbors._ball_tree.newObj',
   'sklearn.metrics._dist_metrics.EuclideanDistance',
   'sklearn.metrics._dist_metrics.EuclideanDistance64',
+  'sklearn.metrics._dist_metrics.ManhattanDistance',
+  'sklearn.metrics._dist_metrics.ManhattanDistance64',
   'sklearn.metrics._dist_metrics.MinkowskiDistance',
   'sklearn.metrics._dist_metrics.MinkowskiDistance64',
   'sklearn.metrics._dist_metrics.newObj',
