@@ -265,9 +265,9 @@ export function fitProjected(
  * The minimum of f on [lo, hi] from its best point x, using the derivative g (Brent's method with
  * derivatives, as in Numerical Recipes' dbrent, with one secant candidate): a secant step on g when it
  * lands inside the bracket, goes downhill and is under half the step before last; otherwise bisection of
- * the downhill half. Steps below tol are stretched to tol, so the bracket closes on both sides of the
- * minimum; stops when it is within about 4·tol around x (Brent's criterion), or when the downhill side
- * is already closed to within tol.
+ * the downhill half. Stops when the next step would be below tol, when the bracket is within about
+ * 4·tol around x (Brent's criterion), or when the downhill side is already closed to within tol. Accepted
+ * secant steps shrink geometrically and bisections halve the bracket, so the search always ends.
  */
 function secantMinimum(
   f: (t: number) => number,
@@ -297,7 +297,9 @@ function secantMinimum(
     }
     beforeLast = last;
     last = d;
-    if (Math.abs(d) < tol) d = d >= 0 ? tol : -tol;
+    // The next step is below tol (MINPACK's xtol: the relative change in b): converged. Probing at x ± tol
+    // instead could walk along a plateau where rounding makes the sum of squares flat.
+    if (Math.abs(d) < tol) break;
     const t = x + d;
     const ft = f(t);
     const gt = g(t);
