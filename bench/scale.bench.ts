@@ -108,7 +108,14 @@ async function phase(publisher: Store, location: string, mode: FleetConfig['mode
       queuedWarnings,
     };
   } finally {
-    for (const c of children) if (c.exitCode === null && c.pid !== undefined) process.kill(c.pid);
+    for (const c of children) {
+      // Each fleet process we forked, by its pid; one that has just exited is not an error.
+      if (c.exitCode === null && c.pid !== undefined) {
+        try {
+          process.kill(c.pid);
+        } catch {}
+      }
+    }
   }
 }
 
