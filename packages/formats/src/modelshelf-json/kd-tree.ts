@@ -4,7 +4,10 @@
 // Neighbours are the k smallest by (squared distance, point index): ties go to the earlier training row,
 // so the answer is a property of the point set, not of the tree's shape.
 
-const LEAF_SIZE = 16;
+/** Points per leaf (scikit-learn's KDTree default is 30): fewer nodes to build and visit, short scans. */
+const LEAF_SIZE = 32;
+/** Deeper than any median-split tree over an array can get (2^48 rows). */
+const MAX_DEPTH = 48;
 
 export class KdTree {
   readonly size: number;
@@ -40,47 +43,86 @@ export class KdTree {
     this.right = new Int32Array(maxNodes);
     this.lo = new Float64Array(maxNodes * dims);
     this.hi = new Float64Array(maxNodes * dims);
-    const idx = new Int32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = i;
-    if (n > 0) this.build(points, idx, 0, n);
-    this.order = idx;
-    this.pts = new Float64Array(n * dims);
-    for (let j = 0; j < n; j++)
-      this.pts.set(points.subarray(idx[j]! * dims, idx[j]! * dims + dims), j * dims);
+    // The build reorders a copy of the rows themselves (not an index into them), so every pass over a node
+    // reads contiguous memory and the copy ends up in tree order.
+    this.pts = points.slice();
+    this.order = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.order[i] = i;
+    if (n > 0) {
+      // The root's cell is the data's bounding box; every split halves a cell along its widest side.
+      const cellLo = new Float64Array(MAX_DEPTH * dims);
+      const cellHi = new Float64Array(MAX_DEPTH * dims);
+      this.tightBox(0, 0, n);
+      cellLo.set(this.lo.subarray(0, dims));
+      cellHi.set(this.hi.subarray(0, dims));
+      this.nodes = 0;
+      this.build(0, n, 0, cellLo, cellHi);
+    }
   }
 
-  private build(points: Float64Array, idx: Int32Array, s: number, e: number): number {
+  /**
+   * Builds the subtree over rows s..e inside the cell at `depth` of cellLo/cellHi. The split axis is the
+   * cell's widest side (no pass over the rows needed to choose it); each node's stored box is the tight
+   * bounding box of its points, computed at the leaves and merged upwards, so every row is scanned for
+   * boxes once in all instead of once per level.
+   */
+  private build(s: number, e: number, depth: number, cellLo: Float64Array, cellHi: Float64Array): number {
     const d = this.dims;
     const node = this.nodes++;
     this.start[node] = s;
     this.end[node] = e;
+    const cell = depth * d;
     let widest = 0;
     let spread = -1;
     for (let k = 0; k < d; k++) {
-      let mn = Number.POSITIVE_INFINITY;
-      let mx = Number.NEGATIVE_INFINITY;
-      for (let i = s; i < e; i++) {
-        const v = points[idx[i]! * d + k]!;
-        if (v < mn) mn = v;
-        if (v > mx) mx = v;
-      }
-      this.lo[node * d + k] = mn;
-      this.hi[node * d + k] = mx;
-      if (mx - mn > spread) {
-        spread = mx - mn;
+      const w = cellHi[cell + k]! - cellLo[cell + k]!;
+      if (w > spread) {
+        spread = w;
         widest = k;
       }
     }
-    if (e - s <= LEAF_SIZE || spread <= 0) {
+    if (e - s <= LEAF_SIZE || spread <= 0 || depth + 1 >= MAX_DEPTH) {
       this.left[node] = -1;
       this.right[node] = -1;
+      this.tightBox(node, s, e);
       return node;
     }
     const mid = (s + e) >> 1;
-    select(points, idx, s, e - 1, mid, d, widest);
-    this.left[node] = this.build(points, idx, s, mid);
-    this.right[node] = this.build(points, idx, mid, e);
+    selectRows(this.pts, this.order, s, e - 1, mid, d, widest);
+    const split = this.pts[mid * d + widest]!;
+    const child = cell + d;
+    cellLo.copyWithin(child, cell, cell + d);
+    cellHi.copyWithin(child, cell, cell + d);
+    cellHi[child + widest] = split;
+    const l = this.build(s, mid, depth + 1, cellLo, cellHi);
+    cellLo.copyWithin(child, cell, cell + d);
+    cellHi.copyWithin(child, cell, cell + d);
+    cellLo[child + widest] = split;
+    const r = this.build(mid, e, depth + 1, cellLo, cellHi);
+    this.left[node] = l;
+    this.right[node] = r;
+    const { lo, hi } = this;
+    for (let k = 0; k < d; k++) {
+      lo[node * d + k] = Math.min(lo[l * d + k]!, lo[r * d + k]!);
+      hi[node * d + k] = Math.max(hi[l * d + k]!, hi[r * d + k]!);
+    }
     return node;
+  }
+
+  /** lo/hi of `node` = the bounding box of rows s..e. */
+  private tightBox(node: number, s: number, e: number): void {
+    const { dims: d, pts, lo, hi } = this;
+    for (let k = 0; k < d; k++) {
+      let mn = Number.POSITIVE_INFINITY;
+      let mx = Number.NEGATIVE_INFINITY;
+      for (let p = s * d + k, pe = e * d; p < pe; p += d) {
+        const v = pts[p]!;
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+      }
+      lo[node * d + k] = mn;
+      hi[node * d + k] = mx;
+    }
   }
 
   /**
@@ -93,15 +135,19 @@ export class KdTree {
     outDist.fill(Number.POSITIVE_INFINITY, 0, k);
     outIdx.fill(0x7fffffff, 0, k);
     const stack = this.stack;
+    const bound = this.bound;
     let top = 0;
-    stack[top++] = 0;
-    const { lo, hi, pts, order, left, right } = this;
+    stack[top] = 0;
+    bound[top++] = 0;
+    const { lo, hi, pts, order, left, right, start, end } = this;
     while (top > 0) {
-      const node = stack[--top]!;
-      if (boxDistance(query, qOff, lo, hi, node * d, d) > outDist[k - 1]!) continue;
+      --top;
+      // The box distance was computed when the node was pushed; the k-th best may have shrunk since.
+      if (bound[top]! > outDist[k - 1]!) continue;
+      const node = stack[top]!;
       const l = left[node]!;
       if (l < 0) {
-        for (let j = this.start[node]!, je = this.end[node]!; j < je; j++) {
+        for (let j = start[node]!, je = end[node]!; j < je; j++) {
           let dist = 0;
           for (let c = 0, p = j * d; c < d; c++) {
             const diff = query[qOff + c]! - pts[p + c]!;
@@ -129,19 +175,35 @@ export class KdTree {
       const r = right[node]!;
       const dl = boxDistance(query, qOff, lo, hi, l * d, d);
       const dr = boxDistance(query, qOff, lo, hi, r * d, d);
-      // Push the farther child first so the nearer one is searched first and tightens the bound.
+      const worst = outDist[k - 1]!;
+      // Push the farther child first so the nearer one is searched first and tightens the bound; a child
+      // already beyond the k-th best is never pushed.
       if (dl <= dr) {
-        stack[top++] = r;
-        stack[top++] = l;
+        if (dr <= worst) {
+          stack[top] = r;
+          bound[top++] = dr;
+        }
+        if (dl <= worst) {
+          stack[top] = l;
+          bound[top++] = dl;
+        }
       } else {
-        stack[top++] = l;
-        stack[top++] = r;
+        if (dl <= worst) {
+          stack[top] = l;
+          bound[top++] = dl;
+        }
+        if (dr <= worst) {
+          stack[top] = r;
+          bound[top++] = dr;
+        }
       }
     }
   }
 
   /** Depth-first stack; the tree is balanced, so 2 · log2(n) + slack entries suffice. */
   private readonly stack = new Int32Array(256);
+  /** Squared box distance of each stacked node, as computed when it was pushed. */
+  private readonly bound = new Float64Array(256);
 }
 
 function boxDistance(
@@ -163,33 +225,42 @@ function boxDistance(
   return dist;
 }
 
-/** Quickselect: reorders idx[lo..hi] so that idx[kth] holds the point of rank kth along `axis`. */
-function select(
-  points: Float64Array,
-  idx: Int32Array,
+/**
+ * Quickselect on rows: reorders rows lo..hi of `pts` (and their original indices in `order`) so that row kth
+ * holds the point of rank kth along `axis`, smaller ones before it and larger ones after.
+ */
+function selectRows(
+  pts: Float64Array,
+  order: Int32Array,
   lo: number,
   hi: number,
   kth: number,
   d: number,
   axis: number,
 ): void {
-  const val = (i: number) => points[idx[i]! * d + axis]!;
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
     // Median of three as pivot keeps sorted and reverse-sorted inputs linear.
-    const a = val(lo);
-    const b = val(mid);
-    const c = val(hi);
+    const a = pts[lo * d + axis]!;
+    const b = pts[mid * d + axis]!;
+    const c = pts[hi * d + axis]!;
     const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     let i = lo;
     let j = hi;
     while (i <= j) {
-      while (val(i) < pivot) i++;
-      while (val(j) > pivot) j--;
+      while (pts[i * d + axis]! < pivot) i++;
+      while (pts[j * d + axis]! > pivot) j--;
       if (i <= j) {
-        const t = idx[i]!;
-        idx[i] = idx[j]!;
-        idx[j] = t;
+        const oi = i * d;
+        const oj = j * d;
+        for (let k = 0; k < d; k++) {
+          const t = pts[oi + k]!;
+          pts[oi + k] = pts[oj + k]!;
+          pts[oj + k] = t;
+        }
+        const t = order[i]!;
+        order[i] = order[j]!;
+        order[j] = t;
         i++;
         j--;
       }

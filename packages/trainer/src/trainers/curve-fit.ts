@@ -66,10 +66,14 @@ const PROJECTED: Partial<
 > = {
   exponential: {
     basis: (b, x) => (b === 0 ? x : Math.expm1(b * x) / b),
+    // b·∂/∂b of expm1(bx)/b = x·e^(bx) − u, and e^(bx) = b·u + 1.
+    slope: (b, x, u) => x * (b * u + 1) - u,
     params: (b, alpha, gamma) => [alpha / b, b, gamma - alpha / b],
   },
   logarithmic: {
     basis: (b, x) => (b === 0 ? x : Math.log1p(b * x) / b),
+    // b·∂/∂b of log1p(bx)/b = x/(1 + bx) − u.
+    slope: (b, x, u) => x / (1 + b * x) - u,
     params: (b, alpha, gamma) => [alpha / b, b, gamma],
   },
 };

@@ -1,11 +1,11 @@
 // PolynomialRegressionTrainer: scikit-learn's PolynomialFeatures(degree=2) + LinearRegression() (ordinary least
-// squares with an intercept) on max-abs-scaled features, solved through the centred normal equations (two passes
-// over the design) or, when those are too ill-conditioned, Householder QR on the centred design.
+// squares with an intercept) on max-abs-scaled features, solved through the normal equations of the centred
+// design (built column by column) or, when those are too ill-conditioned, Householder QR on the same columns.
 import { polynomialTerms } from '@modelshelf/formats';
-import { centredColumns, mean, reduceLeastSquares, solveReduced } from './least-squares.ts';
+import { reduceLeastSquares, solveReduced } from './least-squares.ts';
 import { exportModelshelfJson, ModelshelfFit } from './modelshelf-fit.ts';
-import { reduceCentredNormalEquations } from './normal-equations.ts';
-import { applyScale, checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
+import { centredTarget, centreInPlace, reduceCentredColumns } from './normal-equations.ts';
+import { checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
 import type { FitOptions, FittedComponent, Matrix, Trainer } from './types.ts';
 
 export class PolynomialRegressionTrainer implements Trainer {
@@ -21,13 +21,12 @@ export class PolynomialRegressionTrainer implements Trainer {
     checkFeatures(x, options.features);
     if (x.rows < 1) throw new RangeError('PolynomialRegressionTrainer needs at least one row');
     const scale = maxAbsScale(x);
-    const xs = applyScale(x, scale);
     const terms = polynomialTerms(x.cols, this.degree);
-    const design = polynomialDesign(xs, x.rows, x.cols, terms);
-    const designMatrix = { data: design, rows: x.rows, cols: terms.length };
-    const { problem, means, yMean } =
-      reduceCentredNormalEquations(designMatrix, new Float64Array(terms.length).fill(1), y) ??
-      reduceByQr(design, x.rows, terms.length, y);
+    const columns = polynomialColumns(x, scale, terms);
+    const means = centreInPlace(columns);
+    const { centred, mean: yMean } = centredTarget(y);
+    // QR (which overwrites the columns) only when the Gram matrix is too ill-conditioned.
+    const problem = reduceCentredColumns(columns, centred) ?? reduceLeastSquares(columns, centred);
     const coef = solveReduced(problem);
     let intercept = yMean;
     for (let t = 0; t < terms.length; t++) intercept -= means[t]! * coef[t]!;
@@ -45,37 +44,33 @@ export class PolynomialRegressionTrainer implements Trainer {
   }
 }
 
-/** The well-conditioned route: Householder QR of the centred design columns (one pass over the data per term). */
-function reduceByQr(design: Float64Array, rows: number, cols: number, y: Float64Array) {
-  const { columns, means } = centredColumns(design, rows, cols);
-  const yMean = mean(y);
-  const yc = y.map((v) => v - yMean);
-  return { problem: reduceLeastSquares(columns, yc), means, yMean };
+/**
+ * The design column-major, one Float64Array per term: each term is the product of its scaled features.
+ * Column by column, so every loop reads and writes contiguous memory and allocates nothing per row.
+ */
+function polynomialColumns(
+  x: Matrix,
+  scale: Float64Array,
+  terms: readonly (readonly number[])[],
+): Float64Array[] {
+  const features = scaledFeatures(x, scale);
+  return terms.map((term) => {
+    const col = Float64Array.from(features[term[0]!]!);
+    for (let j = 1; j < term.length; j++) {
+      const f = features[term[j]!]!;
+      for (let r = 0; r < col.length; r++) col[r] = col[r]! * f[r]!;
+    }
+    return col;
+  });
 }
 
-/** Row-major n × terms design matrix: each term is the product of its features (plain loops: hot on big data). */
-function polynomialDesign(
-  xs: Float64Array,
-  rows: number,
-  cols: number,
-  terms: readonly (readonly number[])[],
-): Float64Array {
-  const t = terms.length;
-  // Terms flattened to offsets into the feature list, so the per-row loop allocates nothing.
-  const starts = new Int32Array(t + 1);
-  terms.forEach((term, i) => {
-    starts[i + 1] = starts[i]! + term.length;
+/** x / scale per column (0 where the scale is 0), column-major. */
+function scaledFeatures(x: Matrix, scale: Float64Array): Float64Array[] {
+  const { rows: n, cols: d, data } = x;
+  return Array.from({ length: d }, (_, c) => {
+    const col = new Float64Array(n);
+    const s = scale[c]!;
+    if (s !== 0) for (let r = 0, o = c; r < n; r++, o += d) col[r] = data[o]! / s;
+    return col;
   });
-  const factors = Int32Array.from(terms.flat());
-  const design = new Float64Array(rows * t);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    const d = r * t;
-    for (let i = 0; i < t; i++) {
-      let v = 1;
-      for (let j = starts[i]!; j < starts[i + 1]!; j++) v *= xs[o + factors[j]!]!;
-      design[d + i] = v;
-    }
-  }
-  return design;
 }

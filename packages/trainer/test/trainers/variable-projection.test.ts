@@ -3,8 +3,14 @@ import { curveValue } from '../../src/trainers/kepler-fit.ts';
 import { levenbergMarquardt } from '../../src/trainers/levenberg-marquardt.ts';
 import { Rng } from '../../src/trainers/rng.ts';
 import { fitProjected, type ProjectedCurve } from '../../src/trainers/variable-projection.ts';
+import { holdoutSplit, syntheticTable, take, takeRows } from './data.ts';
 
 const exponential: ProjectedCurve = { basis: (b, x) => (b === 0 ? x : Math.expm1(b * x) / b) };
+/** The logarithm as the trainer fits it, with its derivative in ln|b| (so the secant search runs). */
+const logarithm: ProjectedCurve = {
+  basis: (b, x) => (b === 0 ? x : Math.log1p(b * x) / b),
+  slope: (b, x, u) => x / (1 + b * x) - u,
+};
 
 const exponentialModel = {
   size: 3,
@@ -66,6 +72,31 @@ describe('fitProjected', () => {
     const line = sse(x, y, (v) => my + slope * (v - mx));
     expect(fit.sse).toBeLessThanOrEqual(line * (1 + 2e-8));
     expect(fit.evaluations).toBeLessThan(200);
+  });
+
+  it('with a slope, matches the derivative-free search and ends within a few dozen evaluations', () => {
+    const { x, y } = noisy(3000, 5, (v) => 40 + 120 * Math.log1p(2.5 * v));
+    const withSlope = fitProjected(logarithm, x, y, 1);
+    const without = fitProjected({ basis: logarithm.basis }, x, y, 1);
+    expect(withSlope.b).toBeCloseTo(without.b, 6);
+    expect(withSlope.sse).toBeLessThanOrEqual(without.sse * (1 + 1e-10));
+    expect(withSlope.evaluations).toBeLessThan(without.evaluations);
+  });
+
+  it('with a slope, stops on 180,000 rows where rounding flattens the sum of squares near the minimum', () => {
+    // The trainer benchmark's 200k table: the derivative there is rounding noise, and stepping by the
+    // tolerance along it once walked the plateau until the 20,000-evaluation budget ran out.
+    const table = syntheticTable(200_000, 42);
+    const split = holdoutSplit(200_000, 42);
+    const rows = takeRows(table.x, split.train);
+    const y = take(table.y.package!, split.train);
+    let max = 0;
+    for (let r = 0; r < rows.rows; r++) max = Math.max(max, Math.abs(rows.data[r * rows.cols]!));
+    const x = Float64Array.from({ length: rows.rows }, (_, r) => rows.data[r * rows.cols]! / max);
+    const fit = fitProjected(logarithm, x, y, 1, { maxfev: 500 });
+    expect(fit.evaluations).toBeLessThan(60);
+    expect(fit.b).toBeGreaterThan(2);
+    expect(fit.b).toBeLessThan(3);
   });
 
   it('rejects a zero initial b, whose sign it could not keep', () => {
