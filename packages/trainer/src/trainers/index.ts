@@ -10,6 +10,7 @@ import { KNeighborsRegressorTrainer } from './k-neighbors.ts';
 import { LinearRegressionTrainer } from './linear-regression.ts';
 import { PolynomialRegressionTrainer } from './polynomial-regression.ts';
 import { SGDRegressorTrainer } from './sgd-regressor.ts';
+import { SVRRegressorTrainer } from './svr.ts';
 import type { Trainer } from './types.ts';
 
 export {
@@ -26,6 +27,7 @@ export { ModelshelfFit } from './modelshelf-fit.ts';
 export { PolynomialRegressionTrainer } from './polynomial-regression.ts';
 export { Rng, shuffledIndices } from './rng.ts';
 export { SGDRegressorTrainer } from './sgd-regressor.ts';
+export { SVR_DEFAULTS, SVRRegressorTrainer, type SvrOptions } from './svr.ts';
 export type * from './types.ts';
 
 const FACTORIES = {
@@ -38,6 +40,7 @@ const FACTORIES = {
   ExponentialRegressionTrainer: () => new ExponentialRegressionTrainer(),
   LogisticRegressionTrainer: () => new LogisticRegressionTrainer(),
   DenseNetworkTrainer: () => new DenseNetworkTrainer(),
+  SVRRegressorTrainer: () => new SVRRegressorTrainer(),
 } satisfies Record<string, () => Trainer>;
 
 export type TrainerName = keyof typeof FACTORIES;
