@@ -15,6 +15,8 @@ PACKAGES=(
   awscli
   # Debian's /usr/bin/python3 with numpy/sklearn/h5py: reference computations.
   python3-numpy python3-sklearn python3-h5py
+  # XGBoost's own reader: loads the xgboost-json export of XgboostFitTrainer (and the parity reference).
+  python3-xgboost
   # Arm NN TfLite parser + CpuRef backend: independent .tflite reader.
   python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22 python3-flatbuffers
 )

@@ -73,7 +73,7 @@ class CurveFit:
         return self.func(x[:, self.column], *self.popt)
 
 
-def estimator(name, job, first_sorted):
+def estimator(name, job, first_sorted, y_train):
     seed = job.get("seed", 0)
     mlp = job.get("mlp", {})
     if name == "LinearRegressionTrainer":
@@ -88,10 +88,17 @@ def estimator(name, job, first_sorted):
         # Kepler's SVRRegressorTrainer: SVR(C=1.0, epsilon=0.2), RBF, gamma='scale'.
         return SVR(C=1.0, epsilon=0.2)
     if name == "XgboostFitTrainer":
-        # Kepler's XgboostTrainer.init_model: XGBRegressor(n_estimators=100, learning_rate=0.1), histogram method.
+        # Kepler's XgboostTrainer.init_model: XGBRegressor(n_estimators=100, learning_rate=0.1), histogram method,
+        # base_score the mean target as XGBoost >= 2.0 estimates it (Debian's 1.7 would start from 0.5).
         if xgboost is None:
             return None
-        return xgboost.XGBRegressor(n_estimators=100, learning_rate=0.1, tree_method="hist", random_state=seed)
+        return xgboost.XGBRegressor(
+            n_estimators=100,
+            learning_rate=0.1,
+            tree_method="hist",
+            base_score=float(np.mean(y_train)),
+            random_state=seed,
+        )
     if name == "HistGradientBoostingRegressor":
         # The histogram booster at GradientBoostingRegressorTrainer's shape: 100 trees of depth 3, eta 0.1.
         return HistGradientBoostingRegressor(
@@ -146,7 +153,7 @@ def main():
             y_test = np.asarray(job["yTest"][comp], dtype=np.float64)
             t0 = time.perf_counter()
             scaler = MaxAbsScaler().fit(x_train)
-            model = estimator(name, job, first_sorted)
+            model = estimator(name, job, first_sorted, y_train)
             if model is None:
                 per[comp] = {"unavailable": True}
                 continue

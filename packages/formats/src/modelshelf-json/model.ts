@@ -85,6 +85,12 @@ export interface XgboostTree {
   /** 1 where a missing value goes left. */
   defaultLeft: Uint8Array;
   value: Float64Array;
+  /**
+   * XGBoost's per-node statistics (`loss_changes`, `sum_hessian`), kept when known so an XGBoost JSON export keeps
+   * them for tools that read them (feature importance, SHAP). Not stored in modelshelf-json; never used to predict.
+   */
+  gain?: Float64Array;
+  cover?: Float64Array;
 }
 
 /** power = baseScore + Σ tree(x'), trees in order, no learning-rate factor at predict time. */

@@ -12,6 +12,7 @@ import { PolynomialRegressionTrainer } from './polynomial-regression.ts';
 import { SGDRegressorTrainer } from './sgd-regressor.ts';
 import { SVRRegressorTrainer } from './svr.ts';
 import type { Trainer } from './types.ts';
+import { XgboostFitTrainer } from './xgboost.ts';
 
 export {
   ExponentialRegressionTrainer,
@@ -29,6 +30,7 @@ export { Rng, shuffledIndices } from './rng.ts';
 export { SGDRegressorTrainer } from './sgd-regressor.ts';
 export { SVR_DEFAULTS, SVRRegressorTrainer, type SvrOptions } from './svr.ts';
 export type * from './types.ts';
+export { XGBOOST_DEFAULTS, XgboostFitTrainer, type XgboostOptions } from './xgboost.ts';
 
 const FACTORIES = {
   LinearRegressionTrainer: () => new LinearRegressionTrainer(),
@@ -41,6 +43,7 @@ const FACTORIES = {
   LogisticRegressionTrainer: () => new LogisticRegressionTrainer(),
   DenseNetworkTrainer: () => new DenseNetworkTrainer(),
   SVRRegressorTrainer: () => new SVRRegressorTrainer(),
+  XgboostFitTrainer: () => new XgboostFitTrainer(),
 } satisfies Record<string, () => Trainer>;
 
 export type TrainerName = keyof typeof FACTORIES;
