@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SKLEARN_PYTHON } from './sklearn-reference.ts';
+import { SKLEARN_PYTHON, singleThreaded } from './sklearn-reference.ts';
 
 const SCRIPT = fileURLToPath(new URL('./xgboost_predict.py', import.meta.url));
 
@@ -21,7 +21,7 @@ export function xgboostPredict(
   cols: number,
 ): Promise<{ xgboost: string; predictions: Record<string, number[]> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(SKLEARN_PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(SKLEARN_PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: singleThreaded() });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => {

@@ -8,6 +8,7 @@ import {
   parseFeatureGroup,
 } from '../features/groups.ts';
 import type { Trainer } from '../trainers/types.ts';
+import type { Shard } from './shard.ts';
 import type { DataSource } from './source.ts';
 
 export interface TrainOptions {
@@ -31,10 +32,15 @@ export interface TrainOptions {
   seed?: number;
   /** Kepler's machine_spec, copied into metadata when given. */
   machineSpec?: Record<string, unknown>;
+  /** Train only this shard's share of the pipelines (see shard.ts). Default: all of them. */
+  shard?: Shard;
 }
 
 export interface ResolvedOptions
-  extends Required<Omit<TrainOptions, 'pipelineName' | 'machineSpec' | 'featureGroups' | 'outputTypes'>> {
+  extends Required<
+    Omit<TrainOptions, 'pipelineName' | 'machineSpec' | 'featureGroups' | 'outputTypes' | 'shard'>
+  > {
+  shard?: Shard;
   featureGroups: FeatureGroup[];
   outputTypes: OutputType[];
   pipelineName?: string;

@@ -28,6 +28,8 @@ export interface TrainCommandOptions {
   dryRun: boolean;
   watchInterval?: string;
   improvement?: string;
+  shard?: string;
+  runId?: string;
 }
 
 const list = (value: string): string[] =>
@@ -66,6 +68,8 @@ export function registerTrainCommand(program: Command, options: RegisterTrainOpt
     .option('--node-type <n>', 'Kepler node type index recorded in the model name and metadata', '0')
     .option('--seed <n>', 'seed of the holdout split and of every trainer', '0')
     .option('--dry-run', 'train and report without publishing', false)
+    .option('--shard <I/N>', 'train only shard I (0-based) of N: a deterministic 1/N of the pipelines')
+    .option('--run-id <id>', 'write a run summary to runs/<id>/ in the store (required with --shard)')
     .option('--watch-interval <duration>', 'keep retraining on a sliding window every <duration> (e.g. 10m)')
     .addOption(
       new Option(
@@ -92,6 +96,11 @@ Examples:
             : (options.catalog ?? defaultCatalog(trainer));
         const trainers = trainer.pickTrainers(catalog, opts.trainers);
         const improvement = opts.improvement === undefined ? undefined : parsePercent(opts.improvement);
+        const shard = opts.shard === undefined ? undefined : trainer.parseShard(opts.shard);
+        const runId =
+          opts.shard !== undefined || opts.runId !== undefined
+            ? trainer.runIdFor(opts.runId, shard)
+            : undefined;
         const anchor = Date.now() / 1000;
         const baseOptions = (elapsed: number): TrainOptions => ({
           source: dataSource(trainer, opts, anchor, elapsed),
@@ -102,6 +111,7 @@ Examples:
           pipelineName: opts.pipeline,
           nodeType: parseWhole(opts.nodeType, '--node-type'),
           seed: parseWhole(opts.seed, '--seed'),
+          ...(shard ? { shard } : {}),
         });
         baseOptions(0); // validates the data options before opening the store
         const store: Store | undefined = opts.dryRun ? undefined : await openStoreFromOptions(cmd);
@@ -127,11 +137,16 @@ Examples:
             }
             return;
           }
+          const startedAt = new Date();
           const result = await trainer.train(baseOptions(0));
           const decisions = await trainer.publishModels(store, result.models, {
             dryRun: opts.dryRun,
             improvement,
           });
+          if (store && runId) {
+            const times = { startedAt, finishedAt: new Date() };
+            await trainer.writeRunSummary(store, trainer.runSummary(runId, result, decisions, times));
+          }
           const doc = trainer.reportDocument(result, decisions);
           if (out.json) out.printJson(doc);
           else out.streams.stdout.write(trainer.formatReport(doc));
