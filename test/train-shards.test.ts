@@ -90,7 +90,7 @@ async function shardedRun(stores: string[], run: string, env: Record<string, str
       ),
     ),
   );
-  results.forEach((r, i) => ok(r, `shard ${i}/${SHARDS}`));
+  for (const [i, r] of results.entries()) ok(r, `shard ${i}/${SHARDS}`);
 }
 
 async function expectSameAsUnsharded(store: Store, run: string) {
