@@ -1,8 +1,8 @@
 // Histogram-binned regression trees for squared-error boosting, shared by XgboostFitTrainer (XGBoost's
 // regularised objective and split rule) and GradientBoostingRegressorTrainer's histogram mode (scikit-learn's).
 //
-// Each feature is cut into at most `maxBin` bins once per training set (one byte per value, row-major, so the
-// histogram pass reads a row's bins from one cache line). A tree grows depth-wise (XGBoost's default policy);
+// Each feature is cut into at most `maxBin` bins once per training set (one byte per value, one array per
+// feature, as scikit-learn's histogram booster stores them). A tree grows depth-wise (XGBoost's default policy);
 // every node's histogram of gradient sums and counts is either built from its rows (the smaller child) or
 // derived as parent − sibling (the larger), so each level costs at most half the rows. With squared error the
 // hessian is 1 per row, so hessian sums are row counts.
@@ -17,8 +17,8 @@ export type SplitRule = 'xgboost' | 'sklearn';
 export interface BinnedColumns {
   rows: number;
   cols: number;
-  /** rows × cols bin indices, row-major. */
-  bins: Uint8Array;
+  /** Per feature, the bin index of every row. */
+  bins: Uint8Array[];
   /** Per feature: cut c separates bins ≤ c from bins > c; threshold[c] is its value under the split rule. */
   cuts: Float64Array[];
   /** First histogram slot of each feature (Σ of previous features' bin counts). */
@@ -47,7 +47,7 @@ export function binColumns(
   if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > 256) {
     throw new RangeError(`maxBin must be an integer in 2..256, got ${maxBin}`);
   }
-  const bins = new Uint8Array(rows * cols);
+  const bins: Uint8Array[] = [];
   const cuts: Float64Array[] = [];
   const offset = new Int32Array(cols);
   let total = 0;
@@ -84,6 +84,8 @@ export function binColumns(
     offset[f] = total;
     total += cut.length + 1;
     // bin = number of thresholds the value is not left of.
+    const col = new Uint8Array(rows);
+    bins.push(col);
     for (let r = 0; r < rows; r++) {
       const raw = xs[r * cols + f]!;
       const v = rule === 'xgboost' ? Math.fround(raw) : raw;
@@ -95,7 +97,7 @@ export function binColumns(
         if (left) hi = mid;
         else lo = mid + 1;
       }
-      bins[r * cols + f] = lo;
+      col[r] = lo;
     }
   }
   return { rows, cols, bins, cuts, offset, totalBins: total };
@@ -147,6 +149,7 @@ interface Node {
 export class HistTreeGrower {
   private readonly rowsBuf: Int32Array;
   private readonly tmp: Int32Array;
+  private readonly ordered: Float64Array;
 
   constructor(
     private readonly data: BinnedColumns,
@@ -154,30 +157,37 @@ export class HistTreeGrower {
   ) {
     this.rowsBuf = new Int32Array(data.rows);
     this.tmp = new Int32Array(data.rows);
+    this.ordered = new Float64Array(data.rows);
   }
 
+  /**
+   * Gradient sums and counts per bin of the rows at [start, end) of the row buffer. The node's gradients are
+   * gathered once into a contiguous array, then each feature is one pass over its own byte column.
+   */
   private buildHistogram(start: number, end: number, grad: Float64Array): [Float64Array, Float64Array] {
-    const { bins, cols, offset, totalBins } = this.data;
+    const { bins, cols, offset, totalBins, rows: all } = this.data;
     const hg = new Float64Array(totalBins);
     const hc = new Float64Array(totalBins);
     const rows = this.rowsBuf;
-    if (cols === 1) {
-      for (let p = start; p < end; p++) {
-        const r = rows[p]!;
-        const b = bins[r]!;
-        hg[b]! += grad[r]!;
-        hc[b]!++;
-      }
-      return [hg, hc];
-    }
-    for (let p = start; p < end; p++) {
-      const r = rows[p]!;
-      const g = grad[r]!;
-      const base = r * cols;
-      for (let f = 0; f < cols; f++) {
-        const b = offset[f]! + bins[base + f]!;
-        hg[b]! += g;
-        hc[b]!++;
+    const whole = start === 0 && end === all;
+    const og = this.ordered;
+    const n = end - start;
+    if (!whole) for (let p = 0; p < n; p++) og[p] = grad[rows[start + p]!]!;
+    for (let f = 0; f < cols; f++) {
+      const col = bins[f]!;
+      const off = offset[f]!;
+      if (whole) {
+        for (let r = 0; r < n; r++) {
+          const b = off + col[r]!;
+          hg[b]! += grad[r]!;
+          hc[b]!++;
+        }
+      } else {
+        for (let p = 0; p < n; p++) {
+          const b = off + col[rows[start + p]!]!;
+          hg[b]! += og[p]!;
+          hc[b]!++;
+        }
       }
     }
     return [hg, hc];
@@ -266,13 +276,18 @@ export class HistTreeGrower {
           continue;
         }
         // Partition the node's rows: bin ≤ bestCut to the front (stable on both sides).
+        // Branch-free: every row is written to both sides and only the matching cursor advances.
         const tmp = this.tmp;
+        const col = bins[bestF]!;
         let li = node.start;
         let ri = 0;
         for (let p = node.start; p < node.end; p++) {
           const r = rowsBuf[p]!;
-          if (bins[r * cols + bestF]! <= bestCut) rowsBuf[li++] = r;
-          else tmp[ri++] = r;
+          const goesLeft = col[r]! <= bestCut ? 1 : 0;
+          rowsBuf[li] = r;
+          tmp[ri] = r;
+          li += goesLeft;
+          ri += 1 - goesLeft;
         }
         rowsBuf.set(tmp.subarray(0, ri), li);
         const mid = li;
