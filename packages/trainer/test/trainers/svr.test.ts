@@ -6,7 +6,7 @@ import {
   sklearnUnavailable,
 } from '../../../../test/helpers/sklearn-reference.ts';
 import { SVRRegressorTrainer, scaleGamma } from '../../src/trainers/svr.ts';
-import { evaluateTrainer, holdoutSplit, sklearnJobFor, syntheticTable } from './data.ts';
+import { evaluateTrainer, holdoutSplit, loadKeplerTable, sklearnJobFor, syntheticTable } from './data.ts';
 import { decodedPredictions, hex, meanAbsoluteError, randomMatrix, targetOf } from './helpers.ts';
 import { decodeThroughRegistry } from './registry-decode.ts';
 
@@ -79,11 +79,14 @@ if (missing) {
   console.warn(`SKIPPING SVR scikit-learn parity: ${missing}`);
 }
 
-describe.skipIf(missing !== undefined)(
-  'SVRRegressorTrainer against scikit-learn SVR (synthetic table)',
-  () => {
-    it('holdout MAE within 10 % of SVR(C=1.0, epsilon=0.2) on 2,000 synthetic rows', async () => {
-      const table = syntheticTable(2000, 11);
+describe.skipIf(missing !== undefined)('SVRRegressorTrainer against scikit-learn SVR', () => {
+  it.each([
+    ['2,000 synthetic rows', () => syntheticTable(2000, 11)],
+    ["Kepler's 2,202-row nx12 table", () => loadKeplerTable()],
+  ])(
+    'holdout MAE within 10 per cent of SVR(C=1.0, epsilon=0.2) on %s',
+    async (_, make) => {
+      const table = make();
       const split = holdoutSplit(table.x.rows, 42);
       const [ours, ref] = await Promise.all([
         evaluateTrainer(new SVRRegressorTrainer(), table, split, 42),
@@ -93,6 +96,7 @@ describe.skipIf(missing !== undefined)(
         const theirs = ref.results.SVRRegressorTrainer![component]!.mae;
         expect(score.mae, component).toBeLessThanOrEqual(theirs * 1.1);
       }
-    }, 120_000);
-  },
-);
+    },
+    120_000,
+  );
+});

@@ -7,7 +7,7 @@ import { runSklearn, sklearnUnavailable } from '../../../../test/helpers/sklearn
 import { xgboostPredict, xgboostUnavailable } from '../../../../test/helpers/xgboost-reader.ts';
 import { applyScale } from '../../src/trainers/scaling.ts';
 import { XgboostFitTrainer } from '../../src/trainers/xgboost.ts';
-import { evaluateTrainer, holdoutSplit, sklearnJobFor, syntheticTable } from './data.ts';
+import { evaluateTrainer, holdoutSplit, loadKeplerTable, sklearnJobFor, syntheticTable } from './data.ts';
 import { decodedPredictions, hex, meanAbsoluteError, randomMatrix, targetOf } from './helpers.ts';
 import { decodeThroughRegistry } from './registry-decode.ts';
 
@@ -139,23 +139,30 @@ describe.skipIf(noXgboost !== undefined)('xgboost-json read by XGBoost itself', 
 describe.skipIf(noSklearn !== undefined)(
   'XgboostFitTrainer against XGBoost and HistGradientBoostingRegressor',
   () => {
-    it('holdout MAE within 10 % of both on 3,000 synthetic rows', async () => {
-      const table = syntheticTable(3000, 7);
-      const split = holdoutSplit(table.x.rows, 42);
-      const refs = [
-        'HistGradientBoostingRegressor:xgboost-shape',
-        ...(noXgboost ? [] : ['XgboostFitTrainer']),
-      ];
-      const [ours, ref] = await Promise.all([
-        evaluateTrainer(new XgboostFitTrainer(), table, split, 42),
-        runSklearn(sklearnJobFor(table, split, refs, 42, 1)),
-      ]);
-      for (const name of refs) {
-        for (const [component, score] of Object.entries(ours)) {
-          const theirs = ref.results[name]![component]!.mae;
-          expect(score.mae, `${name} ${component}`).toBeLessThanOrEqual(theirs * 1.1);
+    it.each([
+      ['3,000 synthetic rows', () => syntheticTable(3000, 7)],
+      ["Kepler's 2,202-row nx12 table", () => loadKeplerTable()],
+    ])(
+      'holdout MAE within 10 per cent of both on %s',
+      async (_, make) => {
+        const table = make();
+        const split = holdoutSplit(table.x.rows, 42);
+        const refs = [
+          'HistGradientBoostingRegressor:xgboost-shape',
+          ...(noXgboost ? [] : ['XgboostFitTrainer']),
+        ];
+        const [ours, ref] = await Promise.all([
+          evaluateTrainer(new XgboostFitTrainer(), table, split, 42),
+          runSklearn(sklearnJobFor(table, split, refs, 42, 1)),
+        ]);
+        for (const name of refs) {
+          for (const [component, score] of Object.entries(ours)) {
+            const theirs = ref.results[name]![component]!.mae;
+            expect(score.mae, `${name} ${component}`).toBeLessThanOrEqual(theirs * 1.1);
+          }
         }
-      }
-    }, 300_000);
+      },
+      300_000,
+    );
   },
 );
