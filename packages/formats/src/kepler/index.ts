@@ -29,4 +29,10 @@ export type { KeplerPredictorKind } from './trainer.ts';
 export { CURVE_FIT_WEIGHT_COUNT, predictorKindForTrainer, trainerFromModelName } from './trainer.ts';
 export type { KeplerComponentWeights, KeplerNumericalFeature, KeplerWeights } from './weights-schema.ts';
 export { KEPLER_COMPONENTS, parseKeplerWeights, parseKeplerWeightsJson } from './weights-schema.ts';
-export { KEPLER_ZIP_FORMAT, KEPLER_ZIP_NOTE, keplerZipCodec } from './zip-codec.ts';
+export {
+  decodeKeplerArchive,
+  KEPLER_ZIP_FORMAT,
+  KEPLER_ZIP_NOTE,
+  KeplerArchiveModel,
+  keplerZipCodec,
+} from './zip-codec.ts';

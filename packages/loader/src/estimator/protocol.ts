@@ -1,6 +1,7 @@
 // Kepler's estimator-sidecar protocol (docs/estimator-protocol.md), as spoken by Kepler's Go client
 // (pkg/model/estimator/sidecar) and kepler-model-server's Python sidecar (estimate/estimator.py):
 // one JSON request per connection, one JSON response, then the server closes.
+import { ModelshelfError } from '@modelshelf/registry';
 import { z } from 'zod';
 
 /** Bounds on what a request may carry; the byte bound is enforced by the framer before parsing. */
@@ -64,10 +65,11 @@ export interface PowerResponse {
   digest?: string;
 }
 
-export class ProtocolError extends Error {
+/** A request the estimator cannot answer; its message goes back to the client as the error text. */
+export class ProtocolError extends ModelshelfError {
+  override name = 'ProtocolError';
   constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolError';
+    super(message, 'usage', 'PROTOCOL', 'see docs/estimator-protocol.md for the request format');
   }
 }
 
