@@ -239,6 +239,7 @@ export class HistTreeGrower {
         let bestF = -1;
         let bestCut = -1;
         let bestGL = 0;
+        let bestCL = 0;
         if (node.depth < o.maxDepth && n >= 2 * minChild) {
           const parentScore = (node.sumG * node.sumG) / (n + lambda);
           for (let f = 0; f < cols; f++) {
@@ -261,6 +262,7 @@ export class HistTreeGrower {
                 bestF = f;
                 bestCut = c;
                 bestGL = gl;
+                bestCL = cl;
               }
             }
           }
@@ -272,6 +274,33 @@ export class HistTreeGrower {
           for (let p = node.start; p < node.end; p++) {
             const r = rowsBuf[p]!;
             prediction[r] = prediction[r]! + step;
+          }
+          continue;
+        }
+        const childDepth = node.depth + 1;
+        const grows = childDepth < o.maxDepth;
+        if (!grows) {
+          // Both children are leaves: set them and update the prediction in one pass, without partitioning.
+          const nl = bestCL;
+          const nr = n - bestCL;
+          const wl = this.weight(bestGL, nl);
+          const wr = this.weight(node.sumG - bestGL, nr);
+          const l = newNode(nl);
+          const rgt = newNode(nr);
+          value[l] = wl;
+          value[rgt] = wr;
+          feature[node.id] = bestF;
+          threshold[node.id] = cuts[bestF]![bestCut]!;
+          left[node.id] = l;
+          right[node.id] = rgt;
+          defaultLeft[node.id] = nl >= nr ? 1 : 0;
+          gainOf[node.id] = bestGain;
+          const col = bins[bestF]!;
+          const sl = wl * o.updateScale;
+          const sr = wr * o.updateScale;
+          for (let p = node.start; p < node.end; p++) {
+            const r = rowsBuf[p]!;
+            prediction[r] = prediction[r]! + (col[r]! <= bestCut ? sl : sr);
           }
           continue;
         }
@@ -301,32 +330,18 @@ export class HistTreeGrower {
         right[node.id] = rgt;
         defaultLeft[node.id] = nl >= nr ? 1 : 0;
         gainOf[node.id] = bestGain;
-        const childDepth = node.depth + 1;
-        const grows = childDepth < o.maxDepth;
-        let lg = node.histG;
-        let lc = node.histC;
-        let rg = node.histG;
-        let rc = node.histC;
-        if (grows) {
-          // Build the smaller child, derive the larger in place from the parent's arrays.
-          const smallLeft = nl <= nr;
-          const [sg, sc] = smallLeft
-            ? this.buildHistogram(node.start, mid, grad)
-            : this.buildHistogram(mid, node.end, grad);
-          const bg = node.histG;
-          const bc = node.histC;
-          for (let b = 0; b < bg.length; b++) {
-            bg[b]! -= sg[b]!;
-            bc[b]! -= sc[b]!;
-          }
-          if (smallLeft) {
-            lg = sg;
-            lc = sc;
-          } else {
-            rg = sg;
-            rc = sc;
-          }
+        // Build the smaller child's histogram, derive the larger in place from the parent's arrays.
+        const smallLeft = nl <= nr;
+        const [sg, sc] = smallLeft
+          ? this.buildHistogram(node.start, mid, grad)
+          : this.buildHistogram(mid, node.end, grad);
+        const bg = node.histG;
+        const bc = node.histC;
+        for (let b = 0; b < bg.length; b++) {
+          bg[b]! -= sg[b]!;
+          bc[b]! -= sc[b]!;
         }
+        const [lg, lc, rg, rc] = smallLeft ? [sg, sc, bg, bc] : [bg, bc, sg, sc];
         const base: Omit<Node, 'id' | 'start' | 'end' | 'sumG' | 'histG' | 'histC'> = { depth: childDepth };
         next.push({ ...base, id: l, start: node.start, end: mid, sumG: bestGL, histG: lg, histC: lc });
         next.push({
