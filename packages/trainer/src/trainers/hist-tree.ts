@@ -86,16 +86,24 @@ export function binColumns(
     // bin = number of thresholds the value is not left of.
     const col = new Uint8Array(rows);
     bins.push(col);
+    const strict = rule === 'xgboost';
+    const nCut = cut.length;
     for (let r = 0; r < rows; r++) {
-      const raw = xs[r * cols + f]!;
-      const v = rule === 'xgboost' ? Math.fround(raw) : raw;
+      const v = strict ? Math.fround(xs[r * cols + f]!) : xs[r * cols + f]!;
       let lo = 0;
-      let hi = cut.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        const left = rule === 'xgboost' ? v < cut[mid]! : v <= cut[mid]!;
-        if (left) hi = mid;
-        else lo = mid + 1;
+      let hi = nCut;
+      if (strict) {
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (v < cut[mid]!) hi = mid;
+          else lo = mid + 1;
+        }
+      } else {
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (v <= cut[mid]!) hi = mid;
+          else lo = mid + 1;
+        }
       }
       col[r] = lo;
     }
