@@ -17,7 +17,8 @@ PACKAGES=(
   python3-numpy python3-sklearn python3-h5py
   # libfaketime: a writer process whose clock runs ahead (the clock-skew CAS tests).
   faketime
-  # Debian's xgboost: the independent reference for kepler-model-db's XgboostFitTrainer archives.
+  # Debian's xgboost: the independent reference for kepler-model-db's XgboostFitTrainer archives, and the
+  # reader that loads XgboostFitTrainer's xgboost-json export.
   python3-xgboost
   # Arm NN TfLite parser + CpuRef backend: independent .tflite reader.
   python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22 python3-flatbuffers

@@ -84,6 +84,7 @@ describe('deploy/k8s', () => {
         'ConfigMap/kepler-cfm',
         'ConfigMap/modelshelf-config',
         'CronJob/modelshelf-trainer',
+        'Job/modelshelf-trainer-sharded',
         'DaemonSet/kepler-exporter',
         'Namespace/kepler',
         'Secret/modelshelf-s3-estimator',
@@ -139,6 +140,25 @@ describe('deploy/k8s', () => {
     }
   });
 
+  it('runs a sharded training as a suspended Indexed Job: pod I trains --shard I/N under one run id', async () => {
+    const job = find(base, 'Job', 'modelshelf-trainer-sharded');
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', suspend: true });
+    const trainer = container(podOf(job), 'trainer');
+    const env = Object.fromEntries(trainer.env.map((e: Obj) => [e.name, e]));
+    const shards = Number(env.SHARDS.value);
+    expect(job.spec.completions).toBe(shards);
+    expect(job.spec.parallelism).toBe(shards);
+    expect(env.RUN_ID.valueFrom.fieldRef.fieldPath).toBe("metadata.labels['controller-uid']");
+    const script = trainer.args.join(' ');
+    expect(script).toMatch(/modelshelf init && exec modelshelf train /);
+    expect(script).toContain('--shard "$JOB_COMPLETION_INDEX/$SHARDS" --run-id "$RUN_ID"');
+    const trainOptions = await optionsOf('train');
+    for (const f of flags(trainer.args)) expect(trainOptions, `train ${f}`).toContain(f);
+    expect(trainer.envFrom).toEqual(
+      container(podOf(find(base, 'CronJob', 'modelshelf-trainer')), 'trainer').envFrom,
+    );
+  });
+
   it("shares the estimator's socket with Kepler at the path Kepler dials", () => {
     const pod = podOf(find(base, 'DaemonSet', 'kepler-exporter'));
     const estimator = container(pod, 'estimator');
@@ -162,6 +182,7 @@ describe('deploy/k8s', () => {
   it('runs every modelshelf container as non-root, without privilege escalation, on a read-only root', () => {
     const pods = [
       [podOf(find(base, 'CronJob', 'modelshelf-trainer')), 'trainer'],
+      [podOf(find(base, 'Job', 'modelshelf-trainer-sharded')), 'trainer'],
       [podOf(find(base, 'DaemonSet', 'kepler-exporter')), 'estimator'],
     ] as const;
     for (const [pod, name] of pods) {
@@ -314,10 +335,12 @@ describe('kustomize build (when kubectl is installed)', () => {
       expect(config).toMatchObject({ MODELSHELF_STORE: '/registry' });
       expect(config.AWS_ENDPOINT_URL).toBeUndefined();
       const trainer = container(podOf(find(out, 'CronJob', 'modelshelf-trainer')), 'trainer');
+      const sharded = container(podOf(find(out, 'Job', 'modelshelf-trainer-sharded')), 'trainer');
       const estimator = container(podOf(find(out, 'DaemonSet', 'kepler-exporter')), 'estimator');
-      for (const c of [trainer, estimator])
+      for (const c of [trainer, sharded, estimator])
         expect(c.envFrom).toEqual([{ configMapRef: { name: 'modelshelf-config' } }]);
-      expect(trainer.volumeMounts).toContainEqual({ name: 'registry', mountPath: '/registry' });
+      for (const c of [trainer, sharded])
+        expect(c.volumeMounts).toContainEqual({ name: 'registry', mountPath: '/registry' });
       expect(estimator.volumeMounts).toContainEqual({
         name: 'registry',
         mountPath: '/registry',

@@ -38,6 +38,14 @@ export function sklearnUnavailable(): string | undefined {
   return undefined;
 }
 
+/**
+ * One OpenMP thread unless the caller chose otherwise: modelshelf's trainers are single-threaded, and on a small
+ * shared machine OpenMP's spinning worker threads (HistGradientBoosting, XGBoost) slow down by 10-100×.
+ */
+export function singleThreaded(): NodeJS.ProcessEnv {
+  return { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' };
+}
+
 export function runSklearn(job: SklearnJob): Promise<SklearnResult> {
   const plain = (rec: Record<string, Float64Array>) =>
     Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, Array.from(v)]));
@@ -49,7 +57,7 @@ export function runSklearn(job: SklearnJob): Promise<SklearnResult> {
     yTest: plain(job.yTest),
   });
   return new Promise((resolve, reject) => {
-    const child = spawn(SKLEARN_PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(SKLEARN_PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: singleThreaded() });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => {

@@ -20,13 +20,19 @@ import scipy
 import sklearn
 from scipy.optimize import curve_fit
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.ensemble import GradientBoostingRegressor, HistGradientBoostingRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, SGDRegressor
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, PolynomialFeatures, StandardScaler
+from sklearn.svm import SVR
+
+try:
+    import xgboost
+except ImportError:  # python3-xgboost is optional: XGBoost rows are then reported as unavailable
+    xgboost = None
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
@@ -67,7 +73,7 @@ class CurveFit:
         return self.func(x[:, self.column], *self.popt)
 
 
-def estimator(name, job, first_sorted):
+def estimator(name, job, first_sorted, y_train):
     seed = job.get("seed", 0)
     mlp = job.get("mlp", {})
     if name == "LinearRegressionTrainer":
@@ -78,6 +84,38 @@ def estimator(name, job, first_sorted):
         return make_pipeline(PolynomialFeatures(degree=2), LinearRegression())
     if name == "GradientBoostingRegressorTrainer":
         return GradientBoostingRegressor(random_state=seed)
+    if name == "SVRRegressorTrainer":
+        # Kepler's SVRRegressorTrainer: SVR(C=1.0, epsilon=0.2), RBF, gamma='scale'.
+        return SVR(C=1.0, epsilon=0.2)
+    if name == "XgboostFitTrainer":
+        # Kepler's XgboostTrainer.init_model: XGBRegressor(n_estimators=100, learning_rate=0.1), histogram method,
+        # base_score the mean target as XGBoost >= 2.0 estimates it (Debian's 1.7 would start from 0.5).
+        if xgboost is None:
+            return None
+        return xgboost.XGBRegressor(
+            n_estimators=100,
+            learning_rate=0.1,
+            tree_method="hist",
+            base_score=float(np.mean(y_train)),
+            random_state=seed,
+        )
+    if name == "HistGradientBoostingRegressor":
+        # The histogram booster at GradientBoostingRegressorTrainer's shape: 100 trees of depth 3, eta 0.1.
+        return HistGradientBoostingRegressor(
+            max_iter=100, max_depth=3, learning_rate=0.1, early_stopping=False, random_state=seed
+        )
+    if name == "HistGradientBoostingRegressor:xgboost-shape":
+        # The histogram booster at XgboostFitTrainer's shape: 100 trees of depth 6, eta 0.1, lambda 1.
+        return HistGradientBoostingRegressor(
+            max_iter=100,
+            max_depth=6,
+            max_leaf_nodes=None,
+            min_samples_leaf=1,
+            l2_regularization=1.0,
+            learning_rate=0.1,
+            early_stopping=False,
+            random_state=seed,
+        )
     if name == "KNeighborsRegressorTrainer":
         return KNeighborsRegressor(n_neighbors=6)
     if name == "LogarithmicRegressionTrainer":
@@ -115,7 +153,11 @@ def main():
             y_test = np.asarray(job["yTest"][comp], dtype=np.float64)
             t0 = time.perf_counter()
             scaler = MaxAbsScaler().fit(x_train)
-            model = estimator(name, job, first_sorted).fit(scaler.transform(x_train), y_train)
+            model = estimator(name, job, first_sorted, y_train)
+            if model is None:
+                per[comp] = {"unavailable": True}
+                continue
+            model = model.fit(scaler.transform(x_train), y_train)
             t1 = time.perf_counter()
             pred = model.predict(scaler.transform(x_test))
             t2 = time.perf_counter()
@@ -125,7 +167,10 @@ def main():
                 "predictSeconds": t2 - t1,
             }
         results[name] = per
-    json.dump({"sklearn": sklearn.__version__, "scipy": scipy.__version__, "results": results}, sys.stdout)
+    versions = {"sklearn": sklearn.__version__, "scipy": scipy.__version__}
+    if xgboost is not None:
+        versions["xgboost"] = xgboost.__version__
+    json.dump({**versions, "results": results}, sys.stdout)
 
 
 if __name__ == "__main__":

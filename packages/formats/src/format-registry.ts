@@ -22,6 +22,7 @@ export interface FormatEntry {
  * Every format, in the default decode preference (best first). The rule: fastest to decode with the
  * fewest dependencies wins, because every format of one version describes the same model.
  * - kepler-weights, modelshelf-json: plain JSON, no runtime, decode in microseconds.
+ * - xgboost-json: XGBoost's own JSON (one file per component plus an index), same runtime as modelshelf-json.
  * - tflite: one flatbuffer read by our own bounds-checked reader; no wasm, no tfjs.
  * - tfjs-layers: needs tfjs (pure JS) to parse and validate the topology.
  * - keras-h5: needs the HDF5 library compiled to wasm (h5wasm), the heaviest to start.
@@ -31,6 +32,7 @@ export interface FormatEntry {
 export const FORMATS: readonly FormatEntry[] = [
   { name: 'kepler-weights', load: async () => (await import('./kepler/codec.ts')).keplerWeightsCodec },
   { name: 'modelshelf-json', load: async () => (await import('./modelshelf-json.ts')).modelshelfJsonCodec },
+  { name: 'xgboost-json', load: async () => (await import('./xgboost-json.ts')).xgboostJsonCodec },
   { name: 'tflite', load: async () => (await import('./tflite.ts')).tfliteCodec },
   { name: 'tfjs-layers', load: async () => (await import('./tfjs-layers.ts')).tfjsLayersCodec },
   { name: 'keras-h5', load: async () => (await import('./keras-h5.ts')).kerasH5Codec },

@@ -54,3 +54,13 @@ export { createSavedModelCodec, SAVEDMODEL_FORMAT, savedModelCodec } from './sav
 export { decodeTfliteNetwork, TFLITE_FILE, TFLITE_FORMAT, tfliteCodec } from './tflite.ts';
 export type { ArtifactFiles, DecodeContext, DecodedModel, FormatCodec } from './types.ts';
 export { type CategorisedError, FormatError } from './types.ts';
+export {
+  type DecodedXgboostModel,
+  encodeXgboostBooster,
+  encodeXgboostJsonFiles,
+  parseXgboostBooster,
+  XGBOOST_JSON_DIR,
+  XGBOOST_JSON_FORMAT,
+  XGBOOST_JSON_INDEX,
+  xgboostJsonCodec,
+} from './xgboost-json.ts';

@@ -65,6 +65,30 @@ const models: ModelshelfModel[] = [
       },
     },
   },
+  {
+    kind: 'svr',
+    features: ['a', 'b'],
+    scale: Float64Array.from([10, 4]),
+    components: {
+      package: {
+        kernel: 'rbf',
+        gamma: 2,
+        coef0: 0,
+        degree: 3,
+        intercept: 5,
+        dualCoef: Float64Array.from([1.5, -0.5]),
+        supportVectors: Float64Array.from([0.5, 0.5, 0, 0.5]),
+      },
+    },
+  },
+  {
+    kind: 'xgboost',
+    features: ['a', 'b'],
+    scale: Float64Array.from([10, 4]),
+    components: {
+      package: { baseScore: 10, trees: [{ ...tree, defaultLeft: Uint8Array.from([1, 0, 0, 0, 0]) }] },
+    },
+  },
 ];
 
 // Hand-computed expectations for the row (a = 5, b = 2): x' = (0.5, 0.5) except linear where b has scale 0.
@@ -77,6 +101,10 @@ const expected: Record<string, number> = {
   knn: 4.5,
   // hidden = relu([0.5·1 + 0.5·2, 0.5·-1 + 0.5·0.5 + 1]) = [1.5, 0.75]; out = 7 + 3·1.5 + 4·0.75.
   dense: 7 + 4.5 + 3,
+  // K(sv0, x') = exp(0) = 1, K(sv1, x') = exp(−2 · 0.25): 5 + 1.5 − 0.5 · e^−0.5.
+  svr: 5 + 1.5 - 0.5 * Math.exp(-0.5),
+  // XGBoost's rule: 0.5 < 0.5 is false → right (node 2); 0.5 < 0.25 false → leaf 4 (3); no eta factor.
+  xgboost: 10 + 3,
 };
 
 const bytesOf = (m: ModelshelfModel) =>
@@ -132,13 +160,44 @@ describe('modelshelf-json codec', () => {
 
   const gb = models[2]!;
   const knn = models[3]!;
+  const svr = models[5]!;
+  const xgb = models[6]!;
   const bad: [string, Uint8Array, RegExp][] = [
     [
       'a newer schema',
       mutate(gb, (j) => (j.schemaVersion = 2)),
       /\$\.schemaVersion: must be 1 \(found 2\); .*newer modelshelf/,
     ],
-    ['an unknown kind', mutate(gb, (j) => (j.kind = 'svr')), /\$\.kind: must be one of .* \(found "svr"\)/],
+    [
+      'an unknown kind',
+      mutate(gb, (j) => (j.kind = 'lightgbm')),
+      /\$\.kind: must be one of .* \(found "lightgbm"\); .*newer modelshelf/,
+    ],
+    [
+      'an unknown SVR kernel',
+      mutate(svr, (j) => (j.components.package.kernel = 'precomputed')),
+      /kernel: must be one of rbf, linear, poly, sigmoid \(found "precomputed"\)/,
+    ],
+    [
+      'support vectors not matching the dual coefficients',
+      mutate(svr, (j) => j.components.package.supportVectors.pop()),
+      /supportVectors: must have 4 values, has 3/,
+    ],
+    [
+      'a negative gamma',
+      mutate(svr, (j) => (j.components.package.gamma = -1)),
+      /gamma: must be >= 0 \(found -1\)/,
+    ],
+    [
+      'a default direction that is not 0 or 1',
+      mutate(xgb, (j) => (j.components.package.trees[0].defaultLeft[0] = 2)),
+      /defaultLeft\[0\]: must be an integer in 0\.\.1 \(found 2\)/,
+    ],
+    [
+      'an XGBoost tree with a cycle',
+      mutate(xgb, (j) => (j.components.package.trees[0].left[2] = 0)),
+      /node 2: children must have larger indices/,
+    ],
     ['a negative scale', mutate(gb, (j) => (j.scale[1] = -1)), /\$\.scale\[1\]: must be >= 0/],
     [
       'a scale of the wrong length',
@@ -198,6 +257,12 @@ describe('modelshelf-json codec', () => {
     expect(error).toBeInstanceOf(FormatError);
     expect((error as FormatError).path).toBe('v/3/modelshelf-model.json');
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('xgboost: a missing value follows defaultLeft, and a value equal to the threshold goes right', async () => {
+    const decoded = await modelshelfJsonCodec.decode(bytesOf(xgb));
+    // a missing at the root → defaultLeft → leaf 1; a = 2.5 (x' = 0.25) < 0.5 → leaf 1 as well.
+    expect(Array.from(decoded.predict(Float64Array.from([Number.NaN, 2, 2.5, 2]), 2))).toEqual([11, 11]);
   });
 
   it('rejects files over the size limit before parsing them', () => {

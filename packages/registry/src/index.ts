@@ -18,6 +18,7 @@ export { type PullOptions, safeTarget } from './store/pull.ts';
 export type { ModelSummary, Resolution, ResolvedVia, VersionRecord } from './store/read.ts';
 export { selectVersion } from './store/read.ts';
 export { type MoveOptions, PIN } from './store/refs.ts';
+export { putRunRecord, RUNS_PREFIX, readRunRecords, runRecordKey } from './store/runs.ts';
 export type { VerifyProblem, VerifyReport } from './store/verify.ts';
 export { type OpenOptions, openStore, openStoreWithDriver, Store } from './store.ts';
 export * from './trust/index.ts';

@@ -36,6 +36,7 @@ import {
   type VersionRecord,
 } from './store/read.ts';
 import { history, type MoveOptions, pin, removeAlias, rollback, setAlias, unpin } from './store/refs.ts';
+import { putRunRecord, readRunRecords } from './store/runs.ts';
 import { type VerifyReport, verifyAll, verifyVersion } from './store/verify.ts';
 
 export interface OpenOptions {
@@ -121,6 +122,16 @@ export class Store {
   verifyAll(prefix?: string): Promise<VerifyReport[]> {
     return verifyAll(this.ctx, prefix);
   }
+  /** Writes `runs/<run>/<name>.json` (create-only): what a job did, outside the model keys. */
+  putRunRecord(run: string, name: string, doc: Record<string, unknown>): Promise<string> {
+    return putRunRecord(this.driver, run, name, doc);
+  }
+
+  /** Every record of a run, by name. */
+  readRunRecords(run: string): Promise<Record<string, Record<string, unknown>>> {
+    return readRunRecords(this.driver, run);
+  }
+
   gc(options?: GcOptions): Promise<GcReport> {
     return gc(this.ctx, options);
   }

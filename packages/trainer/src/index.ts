@@ -43,9 +43,19 @@ export { pickTrainers, type TrainerCatalog } from './pipeline/catalog.ts';
 export { trainingDataHash } from './pipeline/hash.ts';
 export { keplerModelName, modelPath } from './pipeline/model-name.ts';
 export type { TrainOptions } from './pipeline/options.ts';
+export { assignedTo, MAX_SHARDS, parseShard, type Shard } from './pipeline/shard.ts';
 export type { DataSource } from './pipeline/source.ts';
 export { type TrainedModel, type TrainResult, train } from './pipeline/train.ts';
 export { type PublishDecision, publishModels } from './publish/publish.ts';
+export {
+  RUN_SUMMARY_FORMAT,
+  type RunSummary,
+  readRun,
+  runIdFor,
+  runRecordName,
+  runSummary,
+  writeRunSummary,
+} from './publish/run-summary.ts';
 export { DEFAULT_IMPROVEMENT, type WatchCycle, watchAndTrain } from './publish/watch.ts';
 export { type ReportDocument, reportDocument } from './report/document.ts';
 export { formatReport } from './report/table.ts';

@@ -8,6 +8,7 @@ import {
   MODELSHELF_JSON_SCHEMA_VERSION,
   type ModelshelfModel,
   orderedComponents,
+  type XgboostTree,
 } from './model.ts';
 
 function nums(values: ArrayLike<number>, where: string): number[] {
@@ -30,6 +31,17 @@ function tree(t: FlatTree, where: string) {
     threshold: nums(t.threshold, `${where}.threshold`),
     left: Array.from(t.left),
     right: Array.from(t.right),
+    value: nums(t.value, `${where}.value`),
+  };
+}
+
+function xgbTree(t: XgboostTree, where: string) {
+  return {
+    feature: Array.from(t.feature),
+    threshold: nums(t.threshold, `${where}.threshold`),
+    left: Array.from(t.left),
+    right: Array.from(t.right),
+    defaultLeft: Array.from(t.defaultLeft),
     value: nums(t.value, `${where}.value`),
   };
 }
@@ -66,6 +78,27 @@ export function encodeModelshelfJson(model: ModelshelfModel): Uint8Array {
       case 'knn':
         components[name] = { targets: nums(model.components[name]!.targets, `${w}.targets`) };
         break;
+      case 'svr': {
+        const c = model.components[name]!;
+        components[name] = {
+          kernel: c.kernel,
+          gamma: finite(c.gamma, `${w}.gamma`),
+          coef0: finite(c.coef0, `${w}.coef0`),
+          degree: c.degree,
+          intercept: finite(c.intercept, `${w}.intercept`),
+          dualCoef: nums(c.dualCoef, `${w}.dualCoef`),
+          supportVectors: nums(c.supportVectors, `${w}.supportVectors`),
+        };
+        break;
+      }
+      case 'xgboost': {
+        const c = model.components[name]!;
+        components[name] = {
+          baseScore: finite(c.baseScore, `${w}.baseScore`),
+          trees: c.trees.map((t, i) => xgbTree(t, `${w}.trees[${i}]`)),
+        };
+        break;
+      }
       case 'dense':
         components[name] = {
           layers: model.components[name]!.layers.map((l, i) => ({

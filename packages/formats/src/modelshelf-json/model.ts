@@ -4,10 +4,21 @@
 export const MODELSHELF_JSON_FORMAT = 'modelshelf-json';
 /** The one file of the format inside a version. */
 export const MODELSHELF_JSON_FILE = 'modelshelf-model.json';
-/** Bumped on any change a reader of the previous version would misread. */
+/**
+ * Bumped on any change a reader of the previous version would misread (a changed meaning of an existing key or
+ * kind). A new kind is not such a change: an older reader rejects an unknown kind by name, it cannot misread it.
+ */
 export const MODELSHELF_JSON_SCHEMA_VERSION = 1;
 
-export const MODELSHELF_KINDS = ['linear', 'polynomial', 'gradient-boosting', 'knn', 'dense'] as const;
+export const MODELSHELF_KINDS = [
+  'linear',
+  'polynomial',
+  'gradient-boosting',
+  'knn',
+  'dense',
+  'svr',
+  'xgboost',
+] as const;
 export type ModelshelfKind = (typeof MODELSHELF_KINDS)[number];
 
 /** power = intercept + Σ coef[i] · x'[i]. */
@@ -37,6 +48,55 @@ export interface GradientBoostingComponent {
 /** power = mean of `targets` over the k nearest reference points (Euclidean on x'). */
 export interface KnnComponent {
   targets: Float64Array;
+}
+
+export const SVR_KERNELS = ['rbf', 'linear', 'poly', 'sigmoid'] as const;
+export type SvrKernel = (typeof SVR_KERNELS)[number];
+
+/**
+ * power = intercept + Σ dualCoef[i] · K(supportVectors[i], x') — scikit-learn's / libsvm's SVR decision function
+ * (`intercept` is sklearn's `intercept_`, i.e. −rho; `dualCoef` its `dual_coef_[0]`). Kernels:
+ * rbf exp(−gamma‖u−v‖²), linear u·v, poly (gamma u·v + coef0)^degree, sigmoid tanh(gamma u·v + coef0).
+ * `gamma` is the resolved number (sklearn's 'scale' already evaluated), never a keyword.
+ */
+export interface SvrComponent {
+  kernel: SvrKernel;
+  gamma: number;
+  coef0: number;
+  degree: number;
+  intercept: number;
+  /** One coefficient per support vector (αᵢ − αᵢ*). */
+  dualCoef: Float64Array;
+  /** Support vectors × features, row-major, in the scaled space x'. */
+  supportVectors: Float64Array;
+}
+
+/**
+ * One XGBoost regression tree as parallel arrays (node 0 the root, leaves have feature −1 and children −1).
+ * XGBoost's rule, not scikit-learn's: a row goes left when float32(x'[feature]) < threshold (strictly less), and
+ * to `defaultLeft ? left : right` when the value is missing (NaN). Thresholds are float32 values as XGBoost
+ * stores them; `value` of a leaf is its output already multiplied by the learning rate (eta).
+ */
+export interface XgboostTree {
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** 1 where a missing value goes left. */
+  defaultLeft: Uint8Array;
+  value: Float64Array;
+  /**
+   * XGBoost's per-node statistics (`loss_changes`, `sum_hessian`), kept when known so an XGBoost JSON export keeps
+   * them for tools that read them (feature importance, SHAP). Not stored in modelshelf-json; never used to predict.
+   */
+  gain?: Float64Array;
+  cover?: Float64Array;
+}
+
+/** power = baseScore + Σ tree(x'), trees in order, no learning-rate factor at predict time. */
+export interface XgboostComponent {
+  baseScore: number;
+  trees: XgboostTree[];
 }
 
 export interface DenseLayerParams {
@@ -76,7 +136,9 @@ export type ModelshelfModel =
       points: Float64Array;
       components: Record<string, KnnComponent>;
     })
-  | (ModelBase & { kind: 'dense'; components: Record<string, DenseComponent> });
+  | (ModelBase & { kind: 'dense'; components: Record<string, DenseComponent> })
+  | (ModelBase & { kind: 'svr'; components: Record<string, SvrComponent> })
+  | (ModelBase & { kind: 'xgboost'; components: Record<string, XgboostComponent> });
 
 const COMPONENT_ORDER = ['package', 'core', 'uncore', 'dram', 'platform'];
 

@@ -9,6 +9,10 @@ import {
   MODELSHELF_KINDS,
   type ModelshelfKind,
   type ModelshelfModel,
+  SVR_KERNELS,
+  type SvrComponent,
+  type SvrKernel,
+  type XgboostTree,
 } from './model.ts';
 
 /** Limits that keep a hostile or corrupt file from exhausting memory or stack. */
@@ -23,6 +27,8 @@ export const MODELSHELF_JSON_LIMITS = {
   maxTerms: 100_000,
   maxLayers: 32,
   maxUnits: 4096,
+  maxSupportVectors: 1 << 20,
+  maxSvrDegree: 10,
 } as const;
 
 const DENSE_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
@@ -119,8 +125,14 @@ export function parseModelshelfJson(bytes: Uint8Array, path = 'modelshelf-model.
     );
   }
   const kind = root.kind as ModelshelfKind;
-  if (!MODELSHELF_KINDS.includes(kind))
-    r.fail('$.kind', `must be one of ${MODELSHELF_KINDS.join(', ')}`, root.kind);
+  if (!MODELSHELF_KINDS.includes(kind)) {
+    r.fail(
+      '$.kind',
+      `must be one of ${MODELSHELF_KINDS.join(', ')}`,
+      root.kind,
+      'a kind this reader does not know may come from a newer modelshelf: upgrade the loader',
+    );
+  }
   const featureList = r.array(root.features, '$.features', L.maxFeatures);
   if (featureList.length === 0) r.fail('$.features', 'must name at least one feature');
   const features = featureList.map((f, i): string => {
@@ -206,7 +218,47 @@ export function parseModelshelfJson(bytes: Uint8Array, path = 'modelshelf-model.
         kind,
         components: each((c, w) => ({ layers: readLayers(r, c.layers, `${w}.layers`, d) })),
       };
+    case 'svr':
+      return { ...base, kind, components: each((c, w) => readSvr(r, c, w, d)) };
+    case 'xgboost':
+      return {
+        ...base,
+        kind,
+        components: each((c, w) => ({
+          baseScore: r.number(c.baseScore, `${w}.baseScore`),
+          trees: r
+            .array(c.trees, `${w}.trees`, L.maxTrees)
+            .map((t, i) => readXgboostTree(r, t, `${w}.trees[${i}]`, d)),
+        })),
+      };
   }
+}
+
+function readSvr(r: Reader, c: Record<string, unknown>, w: string, d: number): SvrComponent {
+  const L = MODELSHELF_JSON_LIMITS;
+  const kernel = c.kernel as SvrKernel;
+  if (!SVR_KERNELS.includes(kernel))
+    r.fail(`${w}.kernel`, `must be one of ${SVR_KERNELS.join(', ')}`, c.kernel);
+  const gamma = r.number(c.gamma, `${w}.gamma`);
+  if (gamma < 0) r.fail(`${w}.gamma`, 'must be >= 0', gamma);
+  const dual = r.array(c.dualCoef, `${w}.dualCoef`, L.maxSupportVectors);
+  const dualCoef = r.numbers(dual, `${w}.dualCoef`);
+  return {
+    kernel,
+    gamma,
+    coef0: r.number(c.coef0, `${w}.coef0`),
+    degree: r.int(c.degree, `${w}.degree`, 0, L.maxSvrDegree),
+    intercept: r.number(c.intercept, `${w}.intercept`),
+    dualCoef,
+    supportVectors: r.numbers(c.supportVectors, `${w}.supportVectors`, dualCoef.length * d),
+  };
+}
+
+function readXgboostTree(r: Reader, t: unknown, where: string, d: number): XgboostTree {
+  const o = r.object(t, where);
+  const tree = readTree(r, o, where, d);
+  const defaultLeft = r.ints(o.defaultLeft, `${where}.defaultLeft`, tree.feature.length, 0, 1);
+  return { ...tree, defaultLeft: Uint8Array.from(defaultLeft) };
 }
 
 function readTree(r: Reader, t: unknown, where: string, d: number): FlatTree {

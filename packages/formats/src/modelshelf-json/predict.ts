@@ -8,6 +8,9 @@ import type {
   GradientBoostingComponent,
   LinearComponent,
   ModelshelfModel,
+  SvrComponent,
+  XgboostComponent,
+  XgboostTree,
 } from './model.ts';
 import { orderedComponents } from './model.ts';
 
@@ -65,6 +68,56 @@ export function predictBoosting(m: GradientBoostingComponent, d: number): Scaled
     for (let r = 0; r < rows; r++) {
       let p = m.init;
       for (const tree of m.trees) p += m.learningRate * treeValue(tree, xs, r * d);
+      out[r * nOut + col] = p;
+    }
+  };
+}
+
+/** XGBoost's traversal: float32 comparison, strictly less goes left, a missing value follows defaultLeft. */
+export function xgboostTreeValue(tree: XgboostTree, xs: Float64Array, o: number): number {
+  const { feature, threshold, left, right, defaultLeft } = tree;
+  let node = 0;
+  for (let f = feature[0]!; f >= 0; f = feature[node]!) {
+    const v = xs[o + f]!;
+    if (Number.isNaN(v)) node = defaultLeft[node] === 1 ? left[node]! : right[node]!;
+    else node = Math.fround(v) < threshold[node]! ? left[node]! : right[node]!;
+  }
+  return tree.value[node]!;
+}
+
+export function predictXgboost(m: XgboostComponent, d: number): ScaledPredictor {
+  return (xs, rows, out, col, nOut) => {
+    for (let r = 0; r < rows; r++) {
+      let p = m.baseScore;
+      for (const tree of m.trees) p += xgboostTreeValue(tree, xs, r * d);
+      out[r * nOut + col] = p;
+    }
+  };
+}
+
+/** K(u, v) for a support vector at sv[so..] and a row at xs[xo..]. */
+function svrKernel(m: SvrComponent, sv: Float64Array, so: number, xs: Float64Array, xo: number, d: number) {
+  if (m.kernel === 'rbf') {
+    let s = 0;
+    for (let c = 0; c < d; c++) {
+      const diff = sv[so + c]! - xs[xo + c]!;
+      s += diff * diff;
+    }
+    return Math.exp(-m.gamma * s);
+  }
+  let dot = 0;
+  for (let c = 0; c < d; c++) dot += sv[so + c]! * xs[xo + c]!;
+  if (m.kernel === 'linear') return dot;
+  if (m.kernel === 'poly') return (m.gamma * dot + m.coef0) ** m.degree;
+  return Math.tanh(m.gamma * dot + m.coef0);
+}
+
+export function predictSvr(m: SvrComponent, d: number): ScaledPredictor {
+  const n = m.dualCoef.length;
+  return (xs, rows, out, col, nOut) => {
+    for (let r = 0; r < rows; r++) {
+      let p = m.intercept;
+      for (let i = 0; i < n; i++) p += m.dualCoef[i]! * svrKernel(m, m.supportVectors, i * d, xs, r * d, d);
       out[r * nOut + col] = p;
     }
   };
@@ -148,6 +201,10 @@ export function compileModel(model: ModelshelfModel): ModelshelfPredictor {
         return predictLinear(model.components[name]!, model.terms, d);
       case 'gradient-boosting':
         return predictBoosting(model.components[name]!, d);
+      case 'svr':
+        return predictSvr(model.components[name]!, d);
+      case 'xgboost':
+        return predictXgboost(model.components[name]!, d);
       default:
         return predictDense(model.components[name]!, d);
     }

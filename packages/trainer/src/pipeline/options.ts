@@ -8,6 +8,7 @@ import {
   parseFeatureGroup,
 } from '../features/groups.ts';
 import type { Trainer } from '../trainers/types.ts';
+import type { Shard } from './shard.ts';
 import type { DataSource } from './source.ts';
 
 export interface TrainOptions {
@@ -33,12 +34,15 @@ export interface TrainOptions {
   machineSpec?: Record<string, unknown>;
   /** Stops between two models (Ctrl-C): train() then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Train only this shard's share of the pipelines (see shard.ts). Default: all of them. */
+  shard?: Shard;
 }
 
 export interface ResolvedOptions
   extends Required<
-    Omit<TrainOptions, 'pipelineName' | 'machineSpec' | 'featureGroups' | 'outputTypes' | 'signal'>
+    Omit<TrainOptions, 'pipelineName' | 'machineSpec' | 'featureGroups' | 'outputTypes' | 'signal' | 'shard'>
   > {
+  shard?: Shard;
   featureGroups: FeatureGroup[];
   outputTypes: OutputType[];
   pipelineName?: string;

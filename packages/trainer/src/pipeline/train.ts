@@ -12,6 +12,7 @@ import type { ExportedModel, FittedComponent, Trainer } from '../trainers/types.
 import { trainingDataHash } from './hash.ts';
 import { keplerModelName, modelPath } from './model-name.ts';
 import { type ResolvedOptions, resolveOptions, type TrainOptions } from './options.ts';
+import { assignedTo, type Shard } from './shard.ts';
 import { type LoadedData, loadSource } from './source.ts';
 
 export interface ComponentScore {
@@ -56,6 +57,8 @@ export interface TrainResult {
   failures: TrainerFailure[];
   /** "<outputType>/<featureGroup>" → name of the model with the lowest mae. */
   best: Record<string, string>;
+  /** With a shard: which of the run's model names this shard trained, out of how many. */
+  shard?: Shard & { assigned: string[]; total: number };
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -74,8 +77,18 @@ export async function trainLoaded(data: LoadedData, opts: ResolvedOptions): Prom
   });
   const models: TrainedModel[] = [];
   const failures: TrainerFailure[] = [];
+  const nameOf = (pipeline: ActivePipeline, trainer: Trainer) =>
+    modelPath({
+      ...pipeline,
+      trainer: trainer.name,
+      nodeType: opts.nodeType,
+      pipelineName: opts.pipelineName,
+    });
+  const allNames = activation.active.flatMap((p) => opts.trainers.map((t) => nameOf(p, t)));
+  const mine = assignedTo(allNames, opts.shard);
   for (const pipeline of activation.active) {
     for (const trainer of opts.trainers) {
+      if (!mine.has(nameOf(pipeline, trainer))) continue;
       // Let a signal (Ctrl-C) be delivered between models, and stop there when it came.
       await new Promise((resolve) => setImmediate(resolve));
       opts.signal?.throwIfAborted();
@@ -110,6 +123,9 @@ export async function trainLoaded(data: LoadedData, opts: ResolvedOptions): Prom
     skipped: activation.skipped,
     failures,
     best,
+    ...(opts.shard
+      ? { shard: { ...opts.shard, assigned: [...mine].sort(), total: new Set(allNames).size } }
+      : {}),
   };
 }
 

@@ -10,7 +10,9 @@ import { KNeighborsRegressorTrainer } from './k-neighbors.ts';
 import { LinearRegressionTrainer } from './linear-regression.ts';
 import { PolynomialRegressionTrainer } from './polynomial-regression.ts';
 import { SGDRegressorTrainer } from './sgd-regressor.ts';
+import { SVRRegressorTrainer } from './svr.ts';
 import type { Trainer } from './types.ts';
+import { XgboostFitTrainer } from './xgboost.ts';
 
 export {
   ExponentialRegressionTrainer,
@@ -26,7 +28,9 @@ export { ModelshelfFit } from './modelshelf-fit.ts';
 export { PolynomialRegressionTrainer } from './polynomial-regression.ts';
 export { Rng, shuffledIndices } from './rng.ts';
 export { SGDRegressorTrainer } from './sgd-regressor.ts';
+export { SVR_DEFAULTS, SVRRegressorTrainer, type SvrOptions } from './svr.ts';
 export type * from './types.ts';
+export { XGBOOST_DEFAULTS, XgboostFitTrainer, type XgboostOptions } from './xgboost.ts';
 
 const FACTORIES = {
   LinearRegressionTrainer: () => new LinearRegressionTrainer(),
@@ -38,6 +42,8 @@ const FACTORIES = {
   ExponentialRegressionTrainer: () => new ExponentialRegressionTrainer(),
   LogisticRegressionTrainer: () => new LogisticRegressionTrainer(),
   DenseNetworkTrainer: () => new DenseNetworkTrainer(),
+  SVRRegressorTrainer: () => new SVRRegressorTrainer(),
+  XgboostFitTrainer: () => new XgboostFitTrainer(),
 } satisfies Record<string, () => Trainer>;
 
 export type TrainerName = keyof typeof FACTORIES;

@@ -61,4 +61,38 @@ describe('GradientBoostingRegressorTrainer', () => {
     expect(got.package).toEqual(fits.package.predict(test));
     expect(got.dram).toEqual(fits.dram.predict(test));
   });
+
+  it('hist mode: same smooth-function accuracy, same exported kind, and the same step split as exact', async () => {
+    const hist = new GradientBoostingRegressorTrainer({ method: 'hist' });
+    const fit = hist.fit(train, targetOf(train, smooth), { seed: 1, features });
+    const want = targetOf(test, smooth);
+    const range = Math.max(...want) - Math.min(...want);
+    expect(meanAbsoluteError(fit.predict(test), want)).toBeLessThan(0.02 * range);
+    // A step on a feature with few distinct values is split exactly where the exact trainer splits it.
+    const stepped = { ...train, data: train.data.map((v, i) => (i % 2 === 1 ? Math.round(v) : v)) };
+    const y = targetOf(stepped, (r) => (r[1]! > 60 ? 10 : 0));
+    const h = hist.fit(stepped, y, { seed: 1, features }).component as GradientBoostingComponent;
+    const e = trainer.fit(stepped, y, { seed: 1, features }).component as GradientBoostingComponent;
+    expect(h.trees[0]!.feature[0]).toBe(1);
+    expect(h.trees[0]!.threshold[0]).toBe(e.trees[0]!.threshold[0]);
+    const exported = hist.export({ package: fit }, { seed: 1, features });
+    const got = decodedPredictions(await decodeFormat(exported, 'modelshelf-json'), test, features);
+    expect(got.package).toEqual(fit.predict(test));
+  });
+
+  it("'auto' uses exact splits up to 10,000 rows (scikit-learn's trees) and histograms above", () => {
+    const auto = new GradientBoostingRegressorTrainer();
+    const y = targetOf(train, smooth);
+    const exact = new GradientBoostingRegressorTrainer({ method: 'exact' });
+    expect(auto.fit(train, y, { seed: 1, features }).model).toEqual(
+      exact.fit(train, y, { seed: 1, features }).model,
+    );
+    const big = randomMatrix(12_000, 2, 10);
+    const yb = targetOf(big, smooth);
+    const hist = new GradientBoostingRegressorTrainer({ method: 'hist', nEstimators: 3 });
+    const autoSmall = new GradientBoostingRegressorTrainer({ nEstimators: 3 });
+    expect(autoSmall.fit(big, yb, { seed: 1, features }).model).toEqual(
+      hist.fit(big, yb, { seed: 1, features }).model,
+    );
+  });
 });

@@ -29,6 +29,8 @@ export interface TrainCommandOptions {
   watchInterval?: string;
   improvement?: string;
   report?: string;
+  shard?: string;
+  runId?: string;
 }
 
 const list = (value: string): string[] =>
@@ -71,6 +73,8 @@ export function registerTrainCommand(program: Command, options: RegisterTrainOpt
       '--report <dir>',
       'also write an HTML report of the run into <dir>: holdout plots, errors, the estimator’s choice per feature group',
     )
+    .option('--shard <I/N>', 'train only shard I (0-based) of N: a deterministic 1/N of the pipelines')
+    .option('--run-id <id>', 'write a run summary to runs/<id>/ in the store (required with --shard)')
     .option('--watch-interval <duration>', 'keep retraining on a sliding window every <duration> (e.g. 10m)')
     .addOption(
       new Option(
@@ -116,6 +120,9 @@ async function trainCommand(
       : (options.catalog ?? defaultCatalog(trainer));
   const trainers = trainer.pickTrainers(catalog, opts.trainers);
   const improvement = opts.improvement === undefined ? undefined : parsePercent(opts.improvement);
+  const shard = opts.shard === undefined ? undefined : trainer.parseShard(opts.shard);
+  const runId =
+    opts.shard !== undefined || opts.runId !== undefined ? trainer.runIdFor(opts.runId, shard) : undefined;
   const anchor = Date.now() / 1000;
   const baseOptions = (elapsed: number): TrainOptions => ({
     source: dataSource(trainer, opts, anchor, elapsed),
@@ -126,6 +133,7 @@ async function trainCommand(
     pipelineName: opts.pipeline,
     nodeType: parseWhole(opts.nodeType, '--node-type'),
     seed: parseWhole(opts.seed, '--seed'),
+    ...(shard ? { shard } : {}),
   });
   baseOptions(0); // validates the data options before opening the store
   if (opts.report && opts.watchInterval) {
@@ -148,6 +156,7 @@ async function trainCommand(
       });
       return;
     }
+    const startedAt = new Date();
     let result: Awaited<ReturnType<Trainer['train']>>;
     let decisions: Awaited<ReturnType<Trainer['publishModels']>> = [];
     try {
@@ -162,6 +171,10 @@ async function trainCommand(
       return interrupted(out, decisions);
     }
     if (signal.aborted) return interrupted(out, decisions, result.models.length);
+    if (store && runId) {
+      const times = { startedAt, finishedAt: new Date() };
+      await trainer.writeRunSummary(store, trainer.runSummary(runId, result, decisions, times));
+    }
     const doc = trainer.reportDocument(result, decisions);
     if (out.json) out.printJson(doc);
     else out.streams.stdout.write(trainer.formatReport(doc));
