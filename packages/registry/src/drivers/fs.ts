@@ -53,6 +53,7 @@ export function contentEtag(body: Uint8Array): string {
 export class FsDriver implements StorageDriver {
   readonly kind = 'fs';
   readonly location: string;
+  readonly localRoot: string;
   private readonly staleLockMs: number;
   private readonly lockWaitMs: number;
 
@@ -62,6 +63,7 @@ export class FsDriver implements StorageDriver {
   ) {
     this.root = resolve(root);
     this.location = this.root;
+    this.localRoot = this.root;
     this.staleLockMs = options.staleLockMs ?? 30_000;
     this.lockWaitMs = options.lockWaitMs ?? 10_000;
   }
