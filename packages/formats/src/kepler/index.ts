@@ -8,6 +8,7 @@ export {
   optionsFromContext,
   resolveKeplerTrainer,
 } from './codec.ts';
+export { type KeplerCurveKind, keplerCurve } from './curves.ts';
 export type { KeplerComponentSpec, KeplerFeatureSpec, KeplerWeightsSpec } from './encode.ts';
 export { encodeKeplerWeights, keplerWeightsToSpec } from './encode.ts';
 export { KEPLER_WEIGHTS_FORMAT, KeplerInputError, KeplerWeightsError } from './errors.ts';
@@ -15,6 +16,13 @@ export type { LinearComponentSpec, LinearModelSpec } from './export.ts';
 export { linearModelToKeplerWeights, writeKeplerWeightsFile } from './export.ts';
 export type { GoArch } from './go-uint64.ts';
 export { fillNodeComponentsMilliwatts, goFloat64ToUint64 } from './go-uint64.ts';
+export {
+  buildKeplerModelPath,
+  type KeplerModelPath,
+  keplerModelName,
+  nodeTypeOfModelName,
+  parseKeplerModelPath,
+} from './model-path.ts';
 export type { KeplerMilliwattOptions, KeplerPredictOptions, KeplerRowInput } from './power-model.ts';
 export { KeplerPowerModel } from './power-model.ts';
 export type { RatioNodePower, RatioShare, RatioSplitOptions, RatioWorkload } from './ratio-model.ts';
@@ -27,6 +35,7 @@ export {
 } from './ratio-model.ts';
 export type { KeplerPredictorKind } from './trainer.ts';
 export { CURVE_FIT_WEIGHT_COUNT, predictorKindForTrainer, trainerFromModelName } from './trainer.ts';
+export * from './vocabulary.ts';
 export type { KeplerComponentWeights, KeplerNumericalFeature, KeplerWeights } from './weights-schema.ts';
 export { KEPLER_COMPONENTS, parseKeplerWeights, parseKeplerWeightsJson } from './weights-schema.ts';
 export { KEPLER_ZIP_FORMAT, KEPLER_ZIP_NOTE, keplerZipCodec } from './zip-codec.ts';

@@ -20,6 +20,7 @@
 // and `toKeplerMilliwatts` reproduces the integer version bit for bit (see go-uint64.ts).
 // Nothing is clamped unless `clampNegative` (the Python sidecar's max(0, ·)), applied before coreRatio and fill-in.
 import type { DecodedModel } from '../types.ts';
+import { keplerCurve } from './curves.ts';
 import { KEPLER_WEIGHTS_FORMAT, KeplerInputError } from './errors.ts';
 import { fillNodeComponentsMilliwatts, type GoArch, goFloat64ToUint64 } from './go-uint64.ts';
 import { compileLinearKernel, type LinearKernel } from './linear-kernel.ts';
@@ -403,14 +404,5 @@ function addCategorical(
 }
 
 function curve(kind: KeplerPredictorKind, w: Float64Array, base: number, x0: number): number {
-  switch (kind) {
-    case 'logarithmic':
-      return base + w[0]! * Math.log(w[1]! * x0 + 1) + w[2]!;
-    case 'exponential':
-      return base + w[0]! * Math.exp(w[1]! * x0) + w[2]!;
-    case 'logistic':
-      return base + w[0]! / (1 + Math.exp(-w[2]! * (x0 - w[1]!))) + w[3]!;
-    default:
-      return base;
-  }
+  return kind === 'linear' ? base : keplerCurve(kind, w, x0, base);
 }
