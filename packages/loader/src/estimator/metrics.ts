@@ -10,6 +10,8 @@ export type Outcome = 'ok' | 'error';
 export interface EstimatorMetrics {
   request(route: string, outcome: Outcome, seconds: number, rows: number): void;
   inflight(delta: number): void;
+  /** A model chosen for a route could not be served (decode, integrity, trust, …); the next one is tried. */
+  modelRefused(route: string, model: string, reason: string): void;
 }
 
 export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
@@ -39,7 +41,14 @@ export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
     help: 'Requests being answered now.',
     registers,
   });
+  const refused = new Counter({
+    name: 'modelshelf_estimator_model_refusals_total',
+    help: 'Models chosen for a route (best-model choice) that could not be served, by model and reason; the next candidate is tried.',
+    labelNames: ['route', 'model', 'reason'],
+    registers,
+  });
   return {
+    modelRefused: (route, model, reason) => refused.inc({ route, model, reason }),
     request(route, outcome, seconds, n) {
       requests.inc({ route, outcome });
       duration.observe({ outcome }, seconds);
