@@ -33,6 +33,8 @@ export interface TrainedModel {
   rows: { train: number; test: number };
   exported: ExportedModel;
   metadata: Record<string, unknown>;
+  /** The fitted model of each component, on raw feature rows in `features` order (in-process evaluation). */
+  fitted: Record<string, FittedComponent>;
 }
 
 export interface TrainerFailure {
@@ -153,6 +155,7 @@ async function trainOne(
     rows: { train: split.train.length, test: split.test.length },
     exported,
     metadata: keplerMetadata({ pipeline, trainer, exported, components, mae, mape, set, data, opts }),
+    fitted,
   };
 }
 
