@@ -45,7 +45,7 @@ const container = (pod: Obj, name: string): Obj => pod.containers.find((c: Obj) 
 
 /** Long option names a `modelshelf` subcommand accepts, from the real program. */
 async function optionsOf(name: string): Promise<Set<string>> {
-  const program = await buildProgram({ onExtensionProblem: (m) => console.warn(m) });
+  const program = buildProgram();
   const cmd = program.commands.find((c) => c.name() === name);
   if (!cmd) throw new Error(`modelshelf has no ${name} command`);
   return new Set(cmd.options.map((o) => o.long!).filter(Boolean));

@@ -3,11 +3,9 @@
 // or a sane value, never a crash.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseDuration, parseMetaPairs, parsePositiveInt } from '../../packages/cli/src/index.ts';
 import {
   ModelshelfError,
-  parseDuration,
-  parseMetaPairs,
-  parsePositiveInt,
   parseRequireSignature,
   splitKeyPaths,
   trustPolicyFromEnv,

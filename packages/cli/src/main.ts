@@ -1,22 +1,16 @@
-// The `modelshelf` binary. Startup is kept short: when the first operand names a registry command,
-// the loader's and trainer's modules (which pull in tfjs and friends) are not imported at all.
-import { EXIT_CODES, reportError } from '@modelshelf/registry';
+// The `modelshelf` binary. Startup is kept short: every command is registered, but the command
+// modules load their heavy libraries (tfjs, h5wasm, the AWS SDK, the trainer) only when they run.
+import { EXIT_CODES } from '@modelshelf/registry';
 import { CommanderError } from 'commander';
-import { firstOperand } from './argv.ts';
-import { buildBaseProgram, buildProgram } from './program.ts';
+import { reportError } from './kit/index.ts';
+import { buildProgram } from './program.ts';
 
 // The AWS SDK warns on every S3 command that its releases after early 2027 need Node 22; the CLI's
 // output is for its user, so that notice is silenced unless the user asked for it explicitly.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(argv: string[]): Promise<void> {
-  const base = buildBaseProgram();
-  const name = firstOperand(argv, base);
-  const isRegistryCommand =
-    name !== undefined &&
-    name !== 'help' &&
-    base.commands.some((c) => c.name() === name || c.aliases().includes(name));
-  const program = isRegistryCommand ? base : await buildProgram();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

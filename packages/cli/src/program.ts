@@ -1,15 +1,19 @@
-// Builds the `modelshelf` program: global options, help, the registry's commands and (unless told
-// not to) the loader's and trainer's. Shared by the binary and by the docs generator.
+// Builds the `modelshelf` program: global options, help and every command (storage, serving,
+// training). Shared by the binary and by the docs generator. Registering a command is cheap: the
+// command modules import heavy libraries (tfjs, h5wasm, the AWS SDK, the trainer) only inside the
+// actions that need them, so `--help` and `ls` load none of them.
 import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerLoaderCommands } from './commands/loader/index.ts';
+import { registerRegistryCommands } from './commands/registry/index.ts';
+import { registerTrainCommand } from './commands/trainer/train.ts';
 import {
   addGlobalOptions,
   exitCodeHelp,
   formatErrorReport,
-  registerRegistryCommands,
+  registerFormatDetector,
   STORE_ENV,
-} from '@modelshelf/registry';
-import { Command } from 'commander';
-import { registerExtensions, registerLazyFormatDetectors } from './extensions.ts';
+} from './kit/index.ts';
 
 export const PROGRAM_NAME = 'modelshelf';
 
@@ -41,15 +45,8 @@ export const ENVIRONMENT = `Environment:
   MODELSHELF_USER   who you are in manifests and the ref history (default: the OS user)
   MODELSHELF_DEBUG  print stack traces of unexpected errors`;
 
-export interface BuildOptions {
-  /** Also register the loader's and trainer's commands (default true). */
-  extensions?: boolean;
-  /** Where to report extensions that failed to load (default: stderr). */
-  onExtensionProblem?: (message: string) => void;
-}
-
-/** The program with only the registry's commands (cheap: nothing heavy is imported). */
-export function buildBaseProgram(): Command {
+/** The whole `modelshelf` program. */
+export function buildProgram(): Command {
   const program = new Command(PROGRAM_NAME)
     .description('versioned power models on shared storage: publish, list, pin, roll back, verify, pull')
     .version(cliVersion(), '-V, --version', 'print the version')
@@ -62,17 +59,22 @@ export function buildBaseProgram(): Command {
   addGlobalOptions(program);
   program.addHelpText('after', `\n${REFERENCES}\n\n${EXAMPLES}\n\n${ENVIRONMENT}\n\n${exitCodeHelp()}`);
   registerRegistryCommands(program);
+  registerLoaderCommands(program);
+  registerTrainCommand(program);
   registerLazyFormatDetectors();
   return program;
 }
 
-export async function buildProgram(options: BuildOptions = {}): Promise<Command> {
-  const program = buildBaseProgram();
-  if (options.extensions !== false) {
-    const report = options.onExtensionProblem ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-    for (const problem of await registerExtensions(program)) report(problem);
-  }
-  return program;
+/**
+ * Detectors `push` consults when no --format is given, as thin stubs: the Kepler detector (and the
+ * codecs it reads with) loads only when a push without --format has a .json file to look at.
+ */
+function registerLazyFormatDetectors(): void {
+  registerFormatDetector('kepler-weights', async (files) => {
+    if (!files.some((f) => f.path.toLowerCase().endsWith('.json'))) return undefined;
+    const { detectKeplerWeightsFiles } = await import('./commands/loader/kepler-detector.ts');
+    return await detectKeplerWeightsFiles(files);
+  });
 }
 
 /** Commander's own parse errors ("unknown option", "missing required argument") in our error format. */

@@ -1,13 +1,13 @@
 // The CLI kit's rules, in-process: formatting, parsing, colour and progress decisions, error reports.
 import { Writable } from 'node:stream';
+import { ModelNotFoundError } from '@modelshelf/registry';
+import { describe, expect, it } from 'vitest';
+import { diffMetadata, metricVerdict } from '../src/commands/registry/diff-versions.ts';
 import {
   colorEnabled,
   describeError,
-  diffMetadata,
   formatErrorReport,
   formatSize,
-  ModelNotFoundError,
-  metricVerdict,
   type Output,
   PROGRESS_MIN_BYTES,
   painter,
@@ -18,10 +18,7 @@ import {
   renderTable,
   startProgress,
   visibleLength,
-} from '@modelshelf/registry';
-import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
-import { firstOperand } from '../src/argv.ts';
+} from '../src/kit/index.ts';
 import { ANSI } from './helpers/cli.ts';
 
 describe('formatting', () => {
@@ -182,15 +179,5 @@ describe('diff rules', () => {
       { key: 'b', change: 'added', to: 2 },
       { key: 'mae', change: 'changed', from: 12.3, to: 10.1, delta: -2.2, verdict: 'improved' },
     ]);
-  });
-});
-
-describe('argv inspection', () => {
-  it('finds the command name past global options and their values', () => {
-    const program = new Command().option('-s, --store <uri>').option('--json');
-    expect(firstOperand(['--store', '/x', 'ls'], program)).toBe('ls');
-    expect(firstOperand(['-s', '/x', '--json', 'push', 'a'], program)).toBe('push');
-    expect(firstOperand(['--store=/x', 'versions'], program)).toBe('versions');
-    expect(firstOperand(['--help'], program)).toBeUndefined();
   });
 });

@@ -4,7 +4,6 @@
 
 export { BlobCache } from './cache/blob-cache.ts';
 export { type LastGood, loadLastGood, saveLastGood } from './cache/last-good.ts';
-export { registerLoaderCommands, runWatch, type WatchRun } from './commands.ts';
 export { localFiles, memoryFiles } from './decode/artifact-files.ts';
 export { type ArtifactFiles, type Decoder, type RawFiles, rawDecoder } from './decode/decoder.ts';
 export { type DefaultDecoded, defaultDecoder } from './decode/default-decoder.ts';

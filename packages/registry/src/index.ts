@@ -1,6 +1,5 @@
 // @modelshelf/registry: the storage layout, its drivers and the protocol operations.
 
-export * from './cli/index.ts';
 export type * from './drivers/driver.ts';
 export { listAll, listPrefixes } from './drivers/driver.ts';
 export { FsDriver, type FsDriverOptions } from './drivers/fs.ts';

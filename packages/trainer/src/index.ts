@@ -1,6 +1,5 @@
 // @modelshelf/trainer: Prometheus metrics → Kepler feature groups → evaluated power models → a modelshelf store.
 
-export { type RegisterTrainOptions, registerTrainCommand } from './commands.ts';
 export { loadFeatureCsv, parseFeatureCsv } from './data/csv.ts';
 export { loadPromFile, parsePromResults } from './data/prom-file.ts';
 export {

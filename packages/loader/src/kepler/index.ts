@@ -1,4 +1,4 @@
-// Kepler's model database brought into a store (import) and the push-side format detector. The
+// Kepler's model database brought into a store (import). The
 // formats and arithmetic themselves belong to @modelshelf/formats.
 
 export type {
@@ -10,4 +10,3 @@ export type {
 export { importKeplerModels } from './import.ts';
 export type { KeplerModelFiles, KeplerScan } from './import-scan.ts';
 export { scanKeplerModels } from './import-scan.ts';
-export { detectKeplerWeightsFiles, registerKeplerFormatDetector } from './push-detector.ts';

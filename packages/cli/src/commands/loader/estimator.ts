@@ -1,0 +1,189 @@
+// `modelshelf estimator --socket PATH`: the estimator service (Kepler's sidecar protocol on a Unix
+// socket, docs/estimator-protocol.md). Prints one line per event on stdout until SIGTERM or SIGINT,
+// then stops accepting, finishes requests in progress, removes the socket and exits 0:
+//   {"event":"listening","socket":"/tmp/estimator.sock","metrics":"http://127.0.0.1:8101/metrics",…}
+//   {"event":"serving","route":"rapl-sysfs/AbsPower","model":"…","version":3,"digest":"sha256:…","via":"latest",…}
+//   {"event":"stopped",…}
+
+import type { ExplicitRoute } from '@modelshelf/loader';
+import { OUTPUT_TYPES, type OutputType } from '@modelshelf/loader/protocol';
+import { InvalidArgumentError } from '@modelshelf/registry';
+import { type Command, Option, InvalidArgumentError as OptionValueError } from 'commander';
+import { destination, pino } from 'pino';
+import {
+  collect,
+  globalOptions,
+  openStoreFromOptions,
+  parseDuration,
+  runAction,
+  shortDigest,
+} from '../../kit/index.ts';
+import {
+  addTrustOptions,
+  type TrustCommandOptions,
+  trustPolicyFromOptions,
+} from '../registry/trust-options.ts';
+
+interface EstimatorCommandOptions extends TrustCommandOptions {
+  socket: string;
+  model: string[];
+  best?: boolean;
+  features?: string;
+  nodeType?: number;
+  pipeline?: string;
+  reselectInterval: number;
+  metricsPort: number;
+  metricsHost: string;
+  metrics: boolean;
+  pollInterval: number;
+  poll?: boolean;
+  cacheDir?: string;
+  cores?: number;
+  logLevel: string;
+}
+
+export const DEFAULT_SOCKET = '/tmp/estimator.sock';
+export const DEFAULT_METRICS_PORT = 8101;
+
+/** `rapl-sysfs/AbsPower=<ref>` → an explicit route. */
+export function parseModelOption(text: string): ExplicitRoute {
+  const m = /^([^/=\s]+)\/([^/=\s]+)=(\S+)$/.exec(text);
+  const outputType = m?.[2] as OutputType | undefined;
+  if (!m || !outputType || !OUTPUT_TYPES.includes(outputType)) {
+    throw new InvalidArgumentError(
+      `invalid --model ${JSON.stringify(text)}: expected SOURCE/OUTPUT=REF with OUTPUT one of ${OUTPUT_TYPES.join(', ')}`,
+      'e.g. --model rapl-sysfs/AbsPower=rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0',
+    );
+  }
+  return { source: m[1]!, outputType, ref: m[3]! };
+}
+
+const port = (value: string): number => {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n > 65535)
+    throw new OptionValueError(`expected a port 0-65535, got ${value}`);
+  return n;
+};
+const nonNegativeInt = (value: string): number => {
+  if (!/^[0-9]+$/.test(value)) throw new OptionValueError(`expected a whole number, got ${value}`);
+  return Number(value);
+};
+
+export function registerEstimator(program: Command): void {
+  const cmd = program
+    .command('estimator')
+    .description(
+      "serve power estimates on a Unix socket with Kepler's estimator-sidecar protocol, hot-swapping models from the store",
+    )
+    .addOption(new Option('--socket <path>', 'Unix socket to listen on').default(DEFAULT_SOCKET))
+    .addOption(
+      new Option(
+        '--model <source/output=ref>',
+        'serve this model for an energy source and output type, e.g. rapl-sysfs/AbsPower=<model>[@version|@alias] (repeatable)',
+      )
+        .default([])
+        .argParser(collect),
+    )
+    .option(
+      '--best',
+      "Kepler's best-model selection (lowest mae among usable models) for pairs without --model (default when no --model is given)",
+    )
+    .option('--no-best', 'answer only the pairs given with --model')
+    .option(
+      '--features <list>',
+      "comma-separated features this node can supply, for best-model selection (default: each request's metrics)",
+    )
+    .addOption(new Option('--node-type <n>', "Kepler's node type index to match").argParser(nonNegativeInt))
+    .option('--pipeline <name>', 'leading path segment of the models, e.g. ec2-0.7.11')
+    .addOption(
+      new Option('--reselect-interval <duration>', 'how often best-model choices are re-evaluated')
+        .default(300_000, '5m')
+        .argParser(parseDuration),
+    )
+    .addOption(
+      new Option('--metrics-port <port>', 'port of the Prometheus /metrics endpoint (0: any free port)')
+        .default(DEFAULT_METRICS_PORT)
+        .argParser(port),
+    )
+    .addOption(new Option('--metrics-host <host>', 'address the metrics endpoint binds').default('127.0.0.1'))
+    .option('--no-metrics', 'no metrics endpoint')
+    .addOption(
+      new Option('--poll-interval <duration>', 'time between checks of each model head')
+        .default(5000, '5s')
+        .argParser(parseDuration),
+    )
+    .option('--poll', 'poll only, never native filesystem events')
+    .option('--cache-dir <dir>', 'keep verified files and the last good versions here (offline boot)')
+    .addOption(
+      new Option('--cores <n>', 'cores of this node, for core_ratio (default: the CPUs Node sees)').argParser(
+        nonNegativeInt,
+      ),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'stderr log level')
+        .choices(['debug', 'info', 'warn', 'error', 'silent'])
+        .default('warn'),
+    );
+  addTrustOptions(cmd).action(
+    runAction(async (opts: EstimatorCommandOptions, command: Command) => {
+      if (opts.pollInterval <= 0) throw new InvalidArgumentError('--poll-interval must be positive');
+      const models = opts.model.map(parseModelOption);
+      const json = globalOptions(command).json;
+      const write = (event: Record<string, unknown>, text: string) =>
+        process.stdout.write(`${json ? JSON.stringify({ ...event, at: new Date().toISOString() }) : text}\n`);
+      const store = await openStoreFromOptions(command);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const { startEstimator } = await import('@modelshelf/loader');
+        const estimator = await startEstimator({
+          store,
+          socketPath: opts.socket,
+          models,
+          best:
+            opts.best === false || (opts.best === undefined && models.length > 0)
+              ? false
+              : {
+                  availableFeatures: opts.features
+                    ?.split(',')
+                    .map((f) => f.trim())
+                    .filter(Boolean)
+                    .sort(),
+                  nodeType: opts.nodeType,
+                  pipeline: opts.pipeline,
+                  reselectIntervalMs: opts.reselectInterval,
+                },
+          metrics: opts.metrics ? { port: opts.metricsPort, host: opts.metricsHost } : undefined,
+          pollIntervalMs: opts.pollInterval,
+          poll: opts.poll ? 'always' : 'auto',
+          cacheDir: opts.cacheDir,
+          trust: trustPolicyFromOptions(opts),
+          cores: opts.cores,
+          logger: pino({ level: opts.logLevel }, destination(2)),
+        });
+        estimator.onUpdate((s) =>
+          write(
+            { event: 'serving', ...s },
+            `serving ${s.route}: ${s.model}@${s.version} ${shortDigest(s.digest)} via ${s.via}`,
+          ),
+        );
+        write(
+          { event: 'listening', socket: estimator.socketPath, metrics: estimator.metricsUrl ?? null },
+          `listening on ${estimator.socketPath}${estimator.metricsUrl ? `, metrics at ${estimator.metricsUrl}` : ''}`,
+        );
+        if (!controller.signal.aborted)
+          await new Promise<void>((resolve) =>
+            controller.signal.addEventListener('abort', () => resolve(), { once: true }),
+          );
+        await estimator.close();
+        write({ event: 'stopped' }, 'stopped');
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await store.close();
+      }
+    }),
+  );
+}

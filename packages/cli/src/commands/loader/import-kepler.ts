@@ -1,0 +1,69 @@
+// `modelshelf import kepler <path>`: ingests a kepler-model-db checkout (or one pipeline, model folder
+// or model file) into the store; see ../kepler/import.ts for the naming and what each version holds.
+
+import type { Command } from 'commander';
+import { outputFor, runAction, withStore } from '../../kit/index.ts';
+
+interface ImportKeplerOptions {
+  prefix?: string;
+  byPipeline?: boolean;
+  dryRun?: boolean;
+}
+
+/** Adds `import kepler` (creating the `import` group if another package has not). */
+export function registerImportKepler(program: Command): void {
+  const group =
+    program.commands.find((c) => c.name() === 'import') ??
+    program.command('import').description('bring models from other systems into the store');
+  group
+    .command('kepler')
+    .description('import Kepler models (kepler-model-db tree, pipeline, model folder, weight JSON or zip)')
+    .argument('<path>', 'a kepler-model-db checkout or any directory or model file inside one')
+    .option('--prefix <prefix>', 'put every model under this name prefix, e.g. ec2-0.7.11')
+    .option(
+      '--by-pipeline',
+      'name models <pipeline>/<energy_source>/…, so several pipelines can share a store',
+    )
+    .option('--dry-run', 'report what would be published, publish nothing')
+    .addHelpText(
+      'after',
+      `
+Each model <pipeline>/<energy_source>/<output_type>/<feature_group>/<model_name> becomes one version of
+  [<prefix>/][<pipeline>/]<energy_source>/<output_type>/<feature_group>/<model_name>
+holding <model_name>.json (format kepler-weights), <model_name>.zip (format kepler-zip: Python pickles,
+kept as opaque files that cannot run in Node) and metadata.json, with Kepler's metadata (mae, mape,
+features, node_type, machine_spec, trainer, source paths and sha256) in the manifest. A model whose
+latest version already has the same files is reported "unchanged" and not published again.
+
+Examples:
+  $ modelshelf import kepler ./kepler-model-db/models/v0.7/ec2-0.7.11 --prefix ec2-0.7.11
+  $ modelshelf import kepler ./kepler-model-db --by-pipeline --dry-run
+  $ modelshelf import kepler ./SGDRegressorTrainer_0.json`,
+    )
+    .action(
+      runAction(async (path: string, opts: ImportKeplerOptions, cmd: Command) => {
+        const out = outputFor(cmd);
+        const { importKeplerModels } = await import('@modelshelf/loader');
+        const report = await withStore(cmd, (store) =>
+          importKeplerModels(store, path, {
+            prefix: opts.prefix,
+            byPipeline: opts.byPipeline,
+            dryRun: opts.dryRun,
+          }),
+        );
+        if (out.json) return out.printJson(report);
+        for (const s of report.skipped) out.note(`skipped ${s.path}: ${s.reason}`);
+        if (report.results.length === 0)
+          return out.note(`no Kepler models found under ${JSON.stringify(path)}`);
+        out.table(
+          [
+            { header: 'MODEL' },
+            { header: 'STATUS' },
+            { header: 'VERSION', align: 'right' },
+            { header: 'FILES' },
+          ],
+          report.results.map((r) => [r.model, r.status, String(r.version ?? '-'), r.files.join(', ')]),
+        );
+      }),
+    );
+}

@@ -1,0 +1,60 @@
+// The global options every modelshelf command understands, declared once on the program and read
+// from any subcommand (commander merges them with `optsWithGlobals`).
+
+import { InvalidArgumentError, openStore, type Store } from '@modelshelf/registry';
+import { type Command, Option } from 'commander';
+
+export const STORE_ENV = 'MODELSHELF_STORE';
+
+export interface GlobalOptions {
+  /** Store URI: a directory, file:///path or s3://bucket/prefix. */
+  store?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .addOption(
+      new Option('-s, --store <uri>', 'the store: a directory, file:///path or s3://bucket/prefix').env(
+        STORE_ENV,
+      ),
+    )
+    .option('--json', 'print machine-readable JSON on stdout (errors as JSON on stderr)')
+    .option('-q, --quiet', 'print only the essential result: no notes, no progress bars');
+}
+
+/** Commander passes the command last to every action; this reads the global options from it. */
+export function globalOptions(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals() as Partial<GlobalOptions>;
+  return {
+    store: o.store ?? process.env[STORE_ENV],
+    json: o.json === true,
+    quiet: o.quiet === true,
+  };
+}
+
+export async function openStoreFromOptions(cmd: Command, options: { create?: boolean } = {}): Promise<Store> {
+  const { store } = globalOptions(cmd);
+  if (!store) {
+    throw new InvalidArgumentError(
+      'no store given',
+      `pass --store <uri> or set ${STORE_ENV} (a directory, file:///path or s3://bucket/prefix)`,
+    );
+  }
+  return openStore(store, { create: options.create });
+}
+
+/** Opens the store named by the options, runs `fn`, and always releases the store's handles. */
+export async function withStore<T>(
+  cmd: Command,
+  fn: (store: Store) => Promise<T>,
+  options: { create?: boolean } = {},
+): Promise<T> {
+  const store = await openStoreFromOptions(cmd, options);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
