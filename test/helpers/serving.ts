@@ -108,7 +108,7 @@ const close = (a: number, b: number, tol: number) =>
 
 /** Runs one `modelshelf` command in this process (the program the binary runs), returning stdout. */
 export async function cliInProcess(args: string[]): Promise<string> {
-  const program = await buildProgram({ extensions: true });
+  const program = buildProgram();
   let out = '';
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array) => {

@@ -1,0 +1,96 @@
+// Package boundaries of the workspace: code in packages/<p>/{src,test} may import another
+// workspace package only through a specifier its package.json `exports` lists, and no relative
+// import may leave the package it is written in. Imports are read with TypeScript's own
+// pre-processor (static imports, re-exports, dynamic import() with a literal), not a regex.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+
+export interface Violation {
+  file: string;
+  specifier: string;
+  why: string;
+}
+
+interface WorkspacePackage {
+  name: string;
+  dir: string;
+  exports: Set<string>;
+}
+
+const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
+const SCANNED = ['src', 'test'];
+
+function packagesOf(root: string): WorkspacePackage[] {
+  const base = join(root, 'packages');
+  return readdirSync(base)
+    .filter((d) => statSync(join(base, d)).isDirectory())
+    .flatMap((d) => {
+      const dir = join(base, d);
+      let manifest: { name?: string; exports?: unknown };
+      try {
+        manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      } catch {
+        return [];
+      }
+      if (!manifest.name) return [];
+      const exp = manifest.exports;
+      const keys =
+        typeof exp === 'string' ? ['.'] : exp && typeof exp === 'object' ? Object.keys(exp as object) : [];
+      return [{ name: manifest.name, dir, exports: new Set(keys) }];
+    });
+}
+
+function filesUnder(dir: string, out: string[] = []): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (e === 'node_modules') continue;
+    const full = join(dir, e);
+    if (statSync(full).isDirectory()) filesUnder(full, out);
+    else if (SOURCE.test(e)) out.push(full);
+  }
+  return out;
+}
+
+/** Every boundary violation under `root` (a workspace with a packages/ directory). */
+export function boundaryViolations(root: string): Violation[] {
+  const packages = packagesOf(root);
+  const byName = new Map(packages.map((p) => [p.name, p]));
+  const violations: Violation[] = [];
+  for (const pkg of packages) {
+    for (const file of SCANNED.flatMap((d) => filesUnder(join(pkg.dir, d)))) {
+      const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+      for (const { fileName: specifier } of info.importedFiles) {
+        const shown = relative(root, file);
+        if (specifier.startsWith('.')) {
+          const target = resolve(dirname(file), specifier);
+          if (target !== pkg.dir && !target.startsWith(pkg.dir + sep))
+            violations.push({
+              file: shown,
+              specifier,
+              why: `leaves ${pkg.name}; import the package by name`,
+            });
+          continue;
+        }
+        const parts = specifier.split('/');
+        const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+        const target = byName.get(name);
+        if (!target) continue;
+        const sub = `.${specifier.slice(name.length)}` || '.';
+        const key = sub === '.' ? '.' : sub;
+        if (!target.exports.has(key))
+          violations.push({
+            file: shown,
+            specifier,
+            why: `"${key}" is not in ${name}'s exports (${[...target.exports].join(', ') || 'none'})`,
+          });
+      }
+    }
+  }
+  return violations;
+}
