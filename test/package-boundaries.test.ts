@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundaryViolations } from './helpers/boundaries.ts';
+import { boundaryViolations, unusedDependencies } from './helpers/boundaries.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -37,6 +37,10 @@ it('the workspace imports other packages only through their exports', () => {
   expect([...KNOWN_TEST_EXCEPTIONS].filter((k) => !keys.has(k))).toEqual([]);
 });
 
+it('every package imports each dependency it declares', () => {
+  expect(unusedDependencies(ROOT)).toEqual([]);
+});
+
 describe('the check on a synthetic workspace', () => {
   let root: string;
   const file = async (path: string, text: string) => {
@@ -54,7 +58,11 @@ describe('the check on a synthetic workspace', () => {
     await file('packages/a/src/inner/x.ts', "export { a } from '../index.ts';\n");
     await file(
       'packages/b/package.json',
-      JSON.stringify({ name: '@ws/b', exports: { '.': './src/index.ts' } }),
+      JSON.stringify({
+        name: '@ws/b',
+        exports: { '.': './src/index.ts' },
+        dependencies: { '@ws/a': '*', zod: '*', 'left-pad': '*' },
+      }),
     );
     await file(
       'packages/b/src/index.ts',
@@ -73,6 +81,10 @@ describe('the check on a synthetic workspace', () => {
     );
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('reports a declared dependency nothing imports', () => {
+    expect(unusedDependencies(root)).toEqual(['@ws/b: left-pad']);
+  });
 
   it('reports each import past exports and each relative import that leaves its package', () => {
     const found = boundaryViolations(root).map((v) => `${v.file} ${v.specifier}`);

@@ -94,3 +94,29 @@ export function boundaryViolations(root: string): Violation[] {
   }
   return violations;
 }
+
+/** Declared `dependencies` of each package that none of its files (src, test, bin) imports. */
+export function unusedDependencies(root: string): string[] {
+  const unused: string[] = [];
+  const base = join(root, 'packages');
+  for (const d of readdirSync(base)) {
+    const dir = join(base, d);
+    let manifest: { name?: string; dependencies?: Record<string, string> };
+    try {
+      manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    const imported = new Set<string>();
+    for (const file of [...SCANNED, 'bin'].flatMap((s) => filesUnder(join(dir, s)))) {
+      for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+        if (fileName.startsWith('.') || fileName.startsWith('node:')) continue;
+        const parts = fileName.split('/');
+        imported.add(fileName.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+      }
+    }
+    for (const dep of Object.keys(manifest.dependencies ?? {}))
+      if (!imported.has(dep)) unused.push(`${manifest.name}: ${dep}`);
+  }
+  return unused;
+}
