@@ -7,7 +7,7 @@
 // model name (Kepler names models <Trainer>_<node type>).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { trainerFromModelName } from '@modelshelf/formats';
+import { nodeTypeOfModelName, trainerFromModelName } from '@modelshelf/formats';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { KeplerModelFiles } from './import-scan.ts';
 
@@ -107,13 +107,7 @@ export async function keplerImportMetadata(
   const { feature_group: _fg, ...rowKeys } = row;
   const merged: Json = { ...rowKeys, ...extras, ...own };
   const modelName = typeof merged.model_name === 'string' ? merged.model_name : model.modelName;
-  const suffix = /_(\d+)$/.exec(modelName)?.[1];
-  const nodeType =
-    typeof merged.node_type === 'number'
-      ? merged.node_type
-      : suffix !== undefined
-        ? Number(suffix)
-        : undefined;
+  const nodeType = typeof merged.node_type === 'number' ? merged.node_type : nodeTypeOfModelName(modelName);
   const machineSpec =
     merged.machine_spec ?? (nodeType !== undefined ? pipeline.nodeTypes[String(nodeType)]?.attrs : undefined);
   const features = merged.features ?? (weights ? Object.keys(firstComponentFeatures(weights)) : undefined);
