@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Builds the `modelshelf` binary the suites spawn when its sources are newer than the build.
+    globalSetup: ['test/global-setup.ts'],
     reporters: ['default'],
     projects: [
       {

@@ -9,6 +9,10 @@
 #   scripts/ceph-dev.sh down      unmount, stop every daemon by pid, remove the state dir
 #   scripts/ceph-dev.sh rgw-stop  stop only the S3 gateway (tests of storage outages)
 #   scripts/ceph-dev.sh rgw-start start it again and wait until it answers
+#   scripts/ceph-dev.sh rgw2-start a second, private gateway on 127.0.0.1:7481 (same cluster, same
+#                                  users and buckets) for tests that kill a gateway mid-request
+#   scripts/ceph-dev.sh rgw2-kill  SIGKILL that second gateway (by pid), at once
+#   scripts/ceph-dev.sh rgw2-stop  stop it (SIGTERM, SIGKILL after 5 s); the main gateway is untouched
 #
 # Use: eval "$(scripts/ceph-dev.sh up)". Progress goes to stderr, exports to stdout.
 # Memstore keeps all data in RAM: nothing survives `down`, and the OSD is sized by
@@ -18,6 +22,7 @@ set -euo pipefail
 DIR="${MODELSHELF_CEPH_DIR:-/tmp/modelshelf-ceph}"
 MON_PORT="${MODELSHELF_CEPH_MON_PORT:-6789}"
 RGW_PORT="${MODELSHELF_CEPH_RGW_PORT:-7480}"
+RGW2_PORT="${MODELSHELF_CEPH_RGW2_PORT:-7481}"
 MEMSTORE_BYTES="${MODELSHELF_CEPH_MEMSTORE_BYTES:-3221225472}"
 CONF="$DIR/ceph.conf"
 # Marks a directory as ours, so `down` never deletes a directory it did not create.
@@ -70,6 +75,8 @@ wait_until() {
 }
 
 rgw_answers() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$RGW_PORT/"; }
+
+rgw2_answers() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$RGW2_PORT/"; }
 
 mds_active() { ceph_cli mds stat | grep -q 'up:active'; }
 
@@ -145,6 +152,15 @@ EOF
 start_rgw() {
   is_running client.rgw || radosgw -c "$CONF" -n client.rgw >>"$DIR/log/client.rgw.out" 2>&1
   wait_until 90 "RGW on 127.0.0.1:$RGW_PORT" rgw_answers
+}
+
+# The second gateway: same cluster and zone, its own name (pid file, log, admin socket) and port.
+start_rgw2() {
+  mkdir -p "$DIR/rgw2"
+  is_running client.rgw2 || radosgw -c "$CONF" -n client.rgw2 \
+    --rgw_frontends "beast endpoint=127.0.0.1:$RGW2_PORT" --rgw_data "$DIR/rgw2" \
+    >>"$DIR/log/client.rgw2.out" 2>&1
+  wait_until 90 "second RGW on 127.0.0.1:$RGW2_PORT" rgw2_answers
 }
 
 # stop_daemons NAME... : SIGTERM to all at once, SIGKILL whatever still runs after
@@ -277,7 +293,7 @@ cmd_down() {
       fusermount -u "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || log "could not unmount $mnt"
     fi
   done
-  stop_daemons "${FUSE_CLIENTS[@]/#/client.}" client.rgw mds.a osd.0 mon.a
+  stop_daemons "${FUSE_CLIENTS[@]/#/client.}" client.rgw2 client.rgw mds.a osd.0 mon.a
   for client in "${FUSE_CLIENTS[@]}"; do
     mnt="$(mount_point "$client")"
     if is_mounted "$mnt"; then die "$mnt is still mounted; not removing $DIR"; fi
@@ -328,8 +344,29 @@ case "${1:-}" in
     start_rgw
     log "rgw answering on 127.0.0.1:$RGW_PORT"
     ;;
+  rgw2-start)
+    healthy || die "no healthy cluster in $DIR; run: scripts/ceph-dev.sh up"
+    start_rgw2
+    log "second rgw answering on 127.0.0.1:$RGW2_PORT"
+    echo "export MODELSHELF_TEST_S3_ENDPOINT2=http://127.0.0.1:$RGW2_PORT"
+    ;;
+  rgw2-kill)
+    [ -f "$MARKER" ] || die "no cluster in $DIR"
+    pid="$(pid_of client.rgw2)"
+    if is_ours "$pid"; then
+      kill -KILL "$pid"
+      while is_ours "$pid"; do sleep 0.05; done
+    fi
+    rm -f "$DIR/run/client.rgw2.pid"
+    log "second rgw killed"
+    ;;
+  rgw2-stop)
+    [ -f "$MARKER" ] || die "no cluster in $DIR"
+    stop_daemons client.rgw2
+    log "second rgw stopped"
+    ;;
   *)
-    echo "usage: $0 up|down|env|status|rgw-stop|rgw-start" >&2
+    echo "usage: $0 up|down|env|status|rgw-stop|rgw-start|rgw2-start|rgw2-kill|rgw2-stop" >&2
     exit 2
     ;;
 esac

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '@modelshelf/registry';
 import { loadPromFile, type PromResults, publishModels, train, trainerByName } from '@modelshelf/trainer';
+import { ensureBuilt } from '../packages/cli/scripts/build.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(
@@ -21,6 +22,8 @@ const DATA = join(
   'fixtures/kepler/kepler-model-server/tests/data/prom_output/prom_response_2023-09.json',
 );
 const CLI = join(ROOT, 'packages/cli/bin/modelshelf.js');
+// The estimator runs as the installed binary does: compiled (rebuilt here if its sources changed).
+await ensureBuilt();
 const MODEL = 'rapl-sysfs/AbsPower/CounterOnly/LinearRegressionTrainer_0';
 const FEATURES = ['cache_miss', 'cpu_cycles', 'cpu_instructions'];
 const keep = process.argv.includes('--keep');

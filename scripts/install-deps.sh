@@ -15,8 +15,14 @@ PACKAGES=(
   awscli
   # Debian's /usr/bin/python3 with numpy/sklearn/h5py: reference computations.
   python3-numpy python3-sklearn python3-h5py
+  # libfaketime: a writer process whose clock runs ahead (the clock-skew CAS tests).
+  faketime
+  # Debian's xgboost: the independent reference for kepler-model-db's XgboostFitTrainer archives.
+  python3-xgboost
   # Arm NN TfLite parser + CpuRef backend: independent .tflite reader.
   python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22 python3-flatbuffers
+  # hyperfine: the CLI start-up benchmark (bench/cli-startup.bench.ts).
+  hyperfine
 )
 
 missing=()

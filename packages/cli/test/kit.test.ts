@@ -1,11 +1,13 @@
 // The CLI kit's rules, in-process: formatting, parsing, colour and progress decisions, error reports.
 import { Writable } from 'node:stream';
+import { FormatError, NoDecodableFormatError } from '@modelshelf/formats';
 import { ModelNotFoundError } from '@modelshelf/registry';
 import { describe, expect, it } from 'vitest';
 import { diffMetadata, metricVerdict } from '../src/commands/registry/diff-versions.ts';
 import {
   colorEnabled,
   describeError,
+  exitCodeForReport,
   formatErrorReport,
   formatSize,
   type Output,
@@ -164,6 +166,22 @@ describe('errors', () => {
       category: 'internal',
       code: 'INTERNAL',
     });
+  });
+
+  it("recognises the formats package's errors by their category, code and hint (exit code 7)", () => {
+    const unreadable = describeError(new FormatError('keras-h5', 'model.h5', 'no model_weights group'));
+    expect(unreadable).toMatchObject({
+      category: 'format',
+      code: 'FORMAT_UNREADABLE',
+      message: 'keras-h5: model.h5: no model_weights group',
+      hint: expect.stringContaining('intact'),
+    });
+    expect(exitCodeForReport(unreadable)).toBe(7);
+    const none = describeError(new NoDecodableFormatError([]));
+    expect(none).toMatchObject({ category: 'format', code: 'NO_DECODABLE_FORMAT' });
+    // A `category` the CLI has no exit code for is not the contract: such an error stays internal.
+    const odd = Object.assign(new Error('odd'), { category: 'weird', code: 'ODD' });
+    expect(describeError(odd).category).toBe('internal');
   });
 });
 

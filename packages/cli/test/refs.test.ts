@@ -91,7 +91,7 @@ describe('pins, aliases, rollback and history', { timeout: 300_000 }, () => {
 
     const table = (await s.cli('history', MODEL)).stdout.trimEnd().split('\n');
     expect(table[0]).toMatch(/^#\s+WHEN\s+WHO\s+REF\s+FROM\s+TO\s+WHY$/);
-    expect(table[1]).toMatch(/^1\s+.*ago\s+tester@\S+\s+pin\s+none\s+1\s+v2 regressed on dram$/);
+    expect(table[1]).toMatch(/^1\s+(just now|.*ago)\s+tester@\S+\s+pin\s+none\s+1\s+v2 regressed on dram$/);
   });
 
   it('refuses moves to versions that do not exist and malformed targets', async () => {

@@ -5,6 +5,7 @@
 import { subsetArtifactFiles } from './artifact-bytes.ts';
 import {
   type ArtifactFiles,
+  type CategorisedError,
   type DecodeContext,
   type DecodedModel,
   type FormatCodec,
@@ -49,8 +50,12 @@ export interface DeclaredFormat {
 }
 
 /** Every attempt failed (or none was possible); `failures` lists each format and why, in the order tried. */
-export class NoDecodableFormatError extends Error {
+export class NoDecodableFormatError extends Error implements CategorisedError {
   override readonly name = 'NoDecodableFormatError';
+  readonly category = 'format';
+  readonly code = 'NO_DECODABLE_FORMAT';
+  readonly hint =
+    'the files are intact but no known format decodes them: declare the format at push time (--format) or check what the trainer exported';
   constructor(readonly failures: readonly { format: string; error: Error }[]) {
     super(
       failures.length === 0

@@ -35,6 +35,21 @@ export {
 } from './format-registry.ts';
 export * from './kepler/index.ts';
 export {
+  ArchiveError,
+  type ArchiveModel,
+  allowedGlobals,
+  type ComponentModel,
+  convertMembers,
+  type Estimator,
+  loadPickle,
+  PickleError,
+  type PickleErrorCode,
+  predict as predictKeplerArchive,
+  predictComponent as predictKeplerArchiveComponent,
+  readKeplerArchive,
+  type Transform,
+} from './kepler-archive/index.ts';
+export {
   lenientModelMetadata,
   type MachineSpec,
   type ModelMetadata,
@@ -47,4 +62,4 @@ export * from './modelshelf-json.ts';
 export { createSavedModelCodec, SAVEDMODEL_FORMAT, savedModelCodec } from './savedmodel.ts';
 export { decodeTfliteNetwork, TFLITE_FILE, TFLITE_FORMAT, tfliteCodec } from './tflite.ts';
 export type { ArtifactFiles, DecodeContext, DecodedModel, FormatCodec } from './types.ts';
-export { FormatError } from './types.ts';
+export { type CategorisedError, FormatError } from './types.ts';

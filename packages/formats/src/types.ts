@@ -34,9 +34,27 @@ export interface FormatCodec<M extends DecodedModel = DecodedModel> {
   decode(files: ArtifactFiles, context?: DecodeContext): Promise<M>;
 }
 
+/**
+ * How a formats error tells its caller what kind of failure it is, without this package depending on
+ * the registry (whose `ModelshelfError` carries the same three fields). The `modelshelf` CLI reports
+ * any Error with a known `category` and a string `code` as that category (exit code 7 for `format`),
+ * printing `message` and then `hint`. `format` means: the stored bytes are intact, but no reader can
+ * decode them.
+ */
+export interface CategorisedError {
+  readonly category: 'format' | 'usage';
+  /** Stable, machine-readable, e.g. "FORMAT_UNREADABLE" (the CLI's `--json` error `code`). */
+  readonly code: string;
+  readonly hint?: string;
+}
+
 /** Thrown when bytes claim to be a format but cannot be decoded; `format` and `path` name the culprit. */
-export class FormatError extends Error {
+export class FormatError extends Error implements CategorisedError {
   override readonly name = 'FormatError';
+  readonly category = 'format';
+  readonly code = 'FORMAT_UNREADABLE';
+  readonly hint =
+    'the files are intact but not readable as this format: check the format the trainer exported';
   constructor(
     readonly format: string,
     readonly path: string,

@@ -15,6 +15,7 @@ export {
   type RouteState,
   startEstimator,
 } from './estimator/estimator.ts';
+export { MetricsListenError } from './estimator/metrics.ts';
 export {
   normaliseEnergySource,
   OUTPUT_TYPES,

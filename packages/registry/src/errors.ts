@@ -1,7 +1,15 @@
 // Typed errors. Every error names the offending value and, where one exists, what to do about it.
 // `category` groups errors for callers that only need to branch (the CLI maps it to exit codes).
 
-export type ErrorCategory = 'usage' | 'not-found' | 'integrity' | 'conflict' | 'storage' | 'internal';
+// `format`: the stored bytes are intact (their digests match) but no reader can decode them.
+export type ErrorCategory =
+  | 'usage'
+  | 'not-found'
+  | 'integrity'
+  | 'conflict'
+  | 'storage'
+  | 'format'
+  | 'internal';
 
 export class ModelshelfError extends Error {
   override name = 'ModelshelfError';
@@ -187,6 +195,20 @@ export class StorageUnavailableError extends ModelshelfError {
   }
 }
 
+/** The store's filesystem is out of space or over its quota (ENOSPC, EDQUOT). */
+export class StoreFullError extends ModelshelfError {
+  override name = 'StoreFullError';
+  constructor(location: string, reason: string, cause?: unknown) {
+    super(
+      `store ${location} is full: ${reason}`,
+      'storage',
+      'FULL',
+      'free space or raise the quota, then run `modelshelf gc` to reclaim what the failed write left behind',
+      { cause },
+    );
+  }
+}
+
 export class PathEscapeError extends ModelshelfError {
   override name = 'PathEscapeError';
   constructor(value: string, root: string) {
@@ -208,6 +230,7 @@ export const EXIT_CODES: Record<ErrorCategory | 'ok', number> = {
   integrity: 4,
   conflict: 5,
   storage: 6,
+  format: 7,
 };
 
 export function exitCodeFor(err: unknown): number {

@@ -2,7 +2,7 @@
 //   error: unknown model "a/b"
 //   hint: run `modelshelf ls` to see the models in this store
 // or, with --json, {"error": {"code", "category", "message", "hint"}} so scripts can branch on it.
-import { type ErrorCategory, EXIT_CODES, ModelshelfError } from '@modelshelf/registry';
+import { type ErrorCategory, EXIT_CODES } from '@modelshelf/registry';
 import { painter } from './color.ts';
 
 export interface ErrorReport {
@@ -27,9 +27,29 @@ const STORAGE_ERRNOS: Record<string, string> = {
   ENOTFOUND: 'the storage host name does not resolve: check the URI',
 };
 
+/**
+ * The error family, structurally: an Error with a `category` that has an exit code and a string
+ * `code` (and optionally a `hint`). `ModelshelfError` (registry, loader, trainer) is one; the formats
+ * package, which must not depend on the registry, gives its errors the same fields
+ * (`CategorisedError` in @modelshelf/formats).
+ */
+function isCategorised(
+  err: unknown,
+): err is Error & { category: ErrorCategory; code: string; hint?: unknown } {
+  if (!(err instanceof Error)) return false;
+  const { category, code } = err as { category?: unknown; code?: unknown };
+  return (
+    typeof category === 'string' &&
+    category !== 'ok' &&
+    Object.hasOwn(EXIT_CODES, category) &&
+    typeof code === 'string'
+  );
+}
+
 export function describeError(err: unknown): ErrorReport {
-  if (err instanceof ModelshelfError) {
-    return { code: err.code, category: err.category, message: err.message, hint: err.hint };
+  if (isCategorised(err)) {
+    const hint = typeof err.hint === 'string' ? err.hint : undefined;
+    return { code: err.code, category: err.category, message: err.message, hint };
   }
   const errno = (err as NodeJS.ErrnoException | undefined)?.code;
   const message = err instanceof Error ? err.message : String(err);

@@ -9,6 +9,7 @@ const MEANINGS: Record<ErrorCategory | 'ok', string> = {
   integrity: 'integrity failure: stored bytes differ from the manifest',
   conflict: 'conflict: someone else moved a ref or claimed a version meanwhile',
   storage: 'storage unavailable, read-only or full',
+  format: 'format error: the files are intact but no reader can decode them',
 };
 
 export function exitCodeRows(): [code: number, meaning: string][] {

@@ -38,4 +38,10 @@ export { CURVE_FIT_WEIGHT_COUNT, predictorKindForTrainer, trainerFromModelName }
 export * from './vocabulary.ts';
 export type { KeplerComponentWeights, KeplerNumericalFeature, KeplerWeights } from './weights-schema.ts';
 export { KEPLER_COMPONENTS, parseKeplerWeights, parseKeplerWeightsJson } from './weights-schema.ts';
-export { KEPLER_ZIP_FORMAT, KEPLER_ZIP_NOTE, keplerZipCodec } from './zip-codec.ts';
+export {
+  decodeKeplerArchive,
+  KEPLER_ZIP_FORMAT,
+  KEPLER_ZIP_NOTE,
+  KeplerArchiveModel,
+  keplerZipCodec,
+} from './zip-codec.ts';

@@ -3,6 +3,7 @@
 // configured route serves a model) for probes.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ModelshelfError } from '@modelshelf/registry';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type Outcome = 'ok' | 'error';
@@ -58,6 +59,54 @@ export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
   };
 }
 
+/** The metrics endpoint could not bind its address: a usage error (pick another port), not a bug. */
+export class MetricsListenError extends ModelshelfError {
+  override name = 'MetricsListenError';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    why: string,
+    hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot serve metrics on ${host}:${port}: ${why}`, 'usage', 'METRICS_PORT', hint, options);
+  }
+}
+
+function metricsListenFailure(host: string, port: number, err: Error): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  const choose = 'pass --metrics-port 0 to let the system choose a free port, or --no-metrics';
+  if (code === 'EADDRINUSE')
+    return new MetricsListenError(
+      host,
+      port,
+      'the port is in use',
+      `another process listens there: ${choose}`,
+      {
+        cause: err,
+      },
+    );
+  if (code === 'EACCES' || code === 'EPERM')
+    return new MetricsListenError(
+      host,
+      port,
+      'permission denied',
+      `ports below 1024 need privileges: ${choose}`,
+      {
+        cause: err,
+      },
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new MetricsListenError(
+      host,
+      port,
+      'no such local address',
+      'pass a --metrics-host of this machine, e.g. 127.0.0.1 or 0.0.0.0',
+      { cause: err },
+    );
+  return err;
+}
+
 export interface MetricsEndpoint {
   url: string;
   close(): Promise<void>;
@@ -88,7 +137,7 @@ export async function serveMetrics(
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(metricsListenFailure(host, port, err)));
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();

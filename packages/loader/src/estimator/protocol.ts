@@ -2,6 +2,7 @@
 // (pkg/model/estimator/sidecar) and kepler-model-server's Python sidecar (estimate/estimator.py):
 // one JSON request per connection, one JSON response, then the server closes.
 import { normaliseEnergySource, OUTPUT_TYPES, type OutputType } from '@modelshelf/formats';
+import { ModelshelfError } from '@modelshelf/registry';
 import { z } from 'zod';
 import {
   type MetadataCondition,
@@ -73,10 +74,11 @@ export interface PowerResponse {
   digest?: string;
 }
 
-export class ProtocolError extends Error {
+/** A request the estimator cannot answer; its message goes back to the client as the error text. */
+export class ProtocolError extends ModelshelfError {
+  override name = 'ProtocolError';
   constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolError';
+    super(message, 'usage', 'PROTOCOL', 'see docs/estimator-protocol.md for the request format');
   }
 }
 

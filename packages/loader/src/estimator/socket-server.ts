@@ -5,6 +5,7 @@
 import { lstat, mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import { ModelshelfError } from '@modelshelf/registry';
 import { RequestFramer, RequestTooLargeError } from './framing.ts';
 
 export interface SocketServerOptions {
@@ -18,18 +19,46 @@ export interface SocketServerOptions {
   fail(message: string): string;
 }
 
-export class SocketInUseError extends Error {
+export class SocketInUseError extends ModelshelfError {
+  override name = 'SocketInUseError';
   constructor(readonly socketPath: string) {
-    super(`${socketPath} is in use: a live server answers on it (stop it, or pass another --socket)`);
-    this.name = 'SocketInUseError';
+    super(
+      `${socketPath} is in use: a live server answers on it (stop it, or pass another --socket)`,
+      'usage',
+      'SOCKET_IN_USE',
+      'stop the estimator that answers on it, or pass another --socket path',
+    );
   }
 }
 
-export class SocketPathError extends Error {
-  constructor(socketPath: string, why: string) {
-    super(`cannot listen on ${socketPath}: ${why}`);
-    this.name = 'SocketPathError';
+export class SocketPathError extends ModelshelfError {
+  override name = 'SocketPathError';
+  constructor(
+    readonly socketPath: string,
+    why: string,
+    hint = 'pass another --socket path, e.g. /tmp/estimator.sock',
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot listen on ${socketPath}: ${why}`, 'usage', 'SOCKET_PATH', hint, options);
   }
+}
+
+// Errors of creating the socket's directory or binding it that are the path's fault, not a bug.
+const PATH_ERRNOS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the filesystem is read-only',
+  ENOTDIR: 'a parent of the path is not a directory',
+  ENOENT: 'a parent directory does not exist',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+function socketPathFailure(path: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new SocketInUseError(path);
+  if (code && PATH_ERRNOS[code])
+    return new SocketPathError(path, PATH_ERRNOS[code], undefined, { cause: err });
+  return err;
 }
 
 /** Linux's sun_path holds 108 bytes including the terminating NUL. */
@@ -49,14 +78,18 @@ export class SocketServer {
   async listen(): Promise<void> {
     const path = this.options.socketPath;
     if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES)
-      throw new SocketPathError(path, `longer than ${MAX_SOCKET_PATH_BYTES} bytes; use a shorter path`);
-    await mkdir(dirname(path), { recursive: true });
+      throw new SocketPathError(
+        path,
+        `longer than ${MAX_SOCKET_PATH_BYTES} bytes; use a shorter path`,
+        `Unix socket paths hold at most ${MAX_SOCKET_PATH_BYTES} bytes: pass a shorter --socket, e.g. /tmp/estimator.sock`,
+      );
+    await mkdir(dirname(path), { recursive: true }).catch((err: unknown) => {
+      throw socketPathFailure(path, err);
+    });
     await removeStaleSocket(path);
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE' ? new SocketInUseError(path) : err),
-      );
+      server.once('error', (err: NodeJS.ErrnoException) => reject(socketPathFailure(path, err)));
       server.listen(path, () => resolve());
     });
     this.server = server;
@@ -125,7 +158,11 @@ async function removeStaleSocket(path: string): Promise<void> {
     throw err;
   }
   if (!stat.isSocket())
-    throw new SocketPathError(path, 'the path exists and is not a socket; refusing to remove it');
+    throw new SocketPathError(
+      path,
+      'the path exists and is not a socket; refusing to remove it',
+      'pass a --socket path that does not exist yet (or remove that file yourself)',
+    );
   const live = await new Promise<boolean>((resolve) => {
     const probe = connect(path);
     probe.once('connect', () => {

@@ -1,6 +1,7 @@
 // `modelshelf import kepler`: each model of a kepler-model-db tree becomes one version of the store model
 // [<prefix>/][<pipeline>/]<energy_source>/<output_type>/<feature_group>/<model_name>, holding the weight
-// JSON (format kepler-weights), the archive (kepler-zip, opaque) and the model's metadata.json, with
+// JSON (format kepler-weights), the archive (kepler-zip, stored unchanged and decoded by reading it
+// as data) and the model's metadata.json, with
 // Kepler's metadata (mae, mape, features, node type, machine spec, trainer) in the manifest. Re-importing
 // publishes nothing for a model whose latest version already has the same files (status "unchanged").
 import { createHash } from 'node:crypto';

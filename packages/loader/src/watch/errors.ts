@@ -31,7 +31,7 @@ export class LoadError extends ModelshelfError {
     const detail = cause instanceof Error ? cause.message : String(cause);
     super(
       `cannot load ${what} (${reason}): ${detail}`,
-      reason === 'unreachable' ? 'storage' : reason === 'decode' ? 'integrity' : categoryOf(reason),
+      reason === 'unreachable' ? 'storage' : reason === 'decode' ? 'format' : categoryOf(reason),
       `LOAD_${reason.toUpperCase().replace('-', '_')}`,
       HINTS[reason],
       { cause },

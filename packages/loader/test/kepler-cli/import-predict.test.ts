@@ -91,11 +91,11 @@ describe('modelshelf import kepler → ls / versions / show / predict', () => {
     );
   });
 
-  it('show says the archive holds pickles that cannot run in Node', async () => {
+  it('show says the archive holds pickles read as data', async () => {
     const r = await s.cli('show', SGD);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/kepler-zip \(1 file\)/);
-    expect(r.stdout).toMatch(/pickles.*cannot run in Node/);
+    expect(r.stdout).toMatch(/pickles.*reads them as data/);
   });
 
   it('predicts the worked example exactly as the weights compute it', async () => {

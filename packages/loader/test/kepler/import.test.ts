@@ -1,5 +1,5 @@
 // importKeplerModels on copies of the fixture tree: naming (prefix, pipelines), single models, dry runs,
-// collisions, changed files, and archive-only models that Node cannot run.
+// collisions, changed files, and archive-only models (served by reading the archive).
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '@modelshelf/registry';
@@ -82,7 +82,7 @@ describe('importKeplerModels', () => {
     expect((await store.readVersion(SGD, 2)).manifest.metadata).toMatchObject({ mae: 1.5, mape: 2.5 });
   });
 
-  it('keeps an archive-only model as opaque files and explains why it cannot be loaded', async () => {
+  it('keeps an archive-only model byte-identical and serves it by reading the archive as data', async () => {
     const fg = join(root, 'db/p1/rapl-sysfs/AbsPower/BPFOnly');
     await mkdir(fg, { recursive: true });
     await cp(join(EC2_BPF, 'SGDRegressorTrainer_0.zip'), join(fg, 'GradientBoostingRegressorTrainer_0.zip'));
@@ -93,8 +93,12 @@ describe('importKeplerModels', () => {
     expect(manifest.formats).toEqual([
       { name: 'kepler-zip', files: ['GradientBoostingRegressorTrainer_0.zip'] },
     ]);
-    expect(manifest.metadata.notes).toEqual([expect.stringMatching(/pickles.*cannot run in Node/)]);
-    await expect(loadModel({ store, ref: model })).rejects.toThrow(/kepler-zip.*cannot run in Node/);
+    expect(manifest.metadata.notes).toEqual([expect.stringMatching(/pickles.*reads them as data/)]);
+    const loaded = await loadModel({ store, ref: model });
+    expect(loaded.value.format).toBe('kepler-zip');
+    expect(loaded.value.outputs).toEqual(['package', 'core', 'uncore', 'dram']);
+    const y = loaded.value.predict(new Float64Array(loaded.value.features.length).fill(1000), 1);
+    for (const v of y) expect(Number.isFinite(v) && v >= 0).toBe(true);
   });
 
   it('rejects a file outside Kepler layout with a hint', async () => {

@@ -5,15 +5,19 @@
 // taken, on local filesystems and on NFS/CephFS alike, so exactly one of any number of racing
 // writers (on any number of machines) wins, and a reader never sees a half-written file.
 //
-// Compare-and-swap: a short-lived lock file created the same way (link onto `<root>/.locks/<key>`)
-// guards read-compare-rename. Readers never take the lock; rename() replaces the target atomically.
-// A lock older than `staleLockMs` belongs to a dead writer and is broken by renaming it away
-// (only one breaker's rename can succeed).
+// Compare-and-swap uses nothing but link() either: no lock, no timeout, no clock. Every swapped
+// object keeps a generation log under `<root>/.cas/<key>/`: generation n is a create-only file, and
+// a swap from generation g is the create-only link of generation g + 1, so of all writers that read
+// g exactly one can succeed, however long any of them was paused and whatever their clocks say.
+// The object's value is its highest generation (see readCas for how a reader finds it in O(1)
+// requests); `<key>` itself is a copy for plain readers and change notifications, rewritten after
+// each swap. Old generations are pruned in epochs, behind a create-only marker that lets a writer
+// which slept through the pruning tell its own generation from a re-created one (see fenced()).
+// The safety argument is in docs/layout.md ("Compare-and-swap on a filesystem").
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AlreadyExistsError,
   InvalidArgumentError,
@@ -21,6 +25,7 @@ import {
   PreconditionFailedError,
   ReadOnlyStoreError,
   StorageUnavailableError,
+  StoreFullError,
 } from '../errors.ts';
 import type {
   ListOptions,
@@ -33,14 +38,41 @@ import type {
 } from './driver.ts';
 
 export interface FsDriverOptions {
-  /** A lock older than this is considered abandoned by a crashed writer. Default 30 s. */
-  staleLockMs?: number;
-  /** How long putIfMatch waits for a busy lock before giving up. Default 10 s. */
-  lockWaitMs?: number;
+  /**
+   * Test hooks inside putIfMatch: after the compare and before the generation link (the "swap
+   * window"), right after the link, and before the plain copy at `<key>` is rewritten.
+   */
+  casHooks?: {
+    beforeLink?(): void | Promise<void>;
+    afterLink?(): void | Promise<void>;
+    beforeCopy?(): void | Promise<void>;
+  };
 }
 
 const TMP_DIR = '.tmp';
-const LOCK_DIR = '.locks';
+/** Lock files of the lock-based compare-and-swap of earlier versions: only reclaimed by gc now. */
+const LEGACY_LOCK_DIR = '.locks';
+const CAS_DIR = '.cas';
+const HINT = 'hint';
+const genName = (n: number) => String(n).padStart(12, '0');
+const markerName = (epoch: number) => `pruned-${epoch}`;
+const GEN_RE = /^\d{12}$/;
+/** Generations per pruning epoch: part of the layout (every writer of a store must agree on it). */
+const EPOCH = 64;
+/** The hint (a lower bound of the highest generation) is rewritten every this many generations. */
+const HINT_EVERY = 4;
+
+interface CasState {
+  gen: number;
+  body: Uint8Array;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}
 const DEFAULT_PAGE = 1000;
 
 type Errno = NodeJS.ErrnoException;
@@ -54,8 +86,7 @@ export class FsDriver implements StorageDriver {
   readonly kind = 'fs';
   readonly location: string;
   readonly localRoot: string;
-  private readonly staleLockMs: number;
-  private readonly lockWaitMs: number;
+  private readonly hooks: NonNullable<FsDriverOptions['casHooks']>;
 
   constructor(
     readonly root: string,
@@ -64,8 +95,7 @@ export class FsDriver implements StorageDriver {
     this.root = resolve(root);
     this.location = this.root;
     this.localRoot = this.root;
-    this.staleLockMs = options.staleLockMs ?? 30_000;
-    this.lockWaitMs = options.lockWaitMs ?? 10_000;
+    this.hooks = options.casHooks ?? {};
   }
 
   /** Maps a key to a path, refusing anything that could leave the root. */
@@ -87,13 +117,23 @@ export class FsDriver implements StorageDriver {
     const c = code(err);
     if (c === 'ENOENT' || c === 'ENOTDIR' || c === 'EISDIR') throw new NotFoundError(key, this.location);
     if (c === 'EROFS' || c === 'EACCES' || c === 'EPERM') throw new ReadOnlyStoreError(this.location, err);
-    if (c === 'ENOSPC' || c === 'EIO' || c === 'ESTALE' || c === 'ENOTCONN' || c === 'EDQUOT') {
+    if (c === 'ENOSPC' || c === 'EDQUOT') {
+      throw new StoreFullError(
+        this.location,
+        `${c === 'ENOSPC' ? 'no space left on the device' : 'disk quota exceeded'} (${c}) while writing ${JSON.stringify(key)}`,
+        err,
+      );
+    }
+    if (c === 'EIO' || c === 'ESTALE' || c === 'ENOTCONN') {
       throw new StorageUnavailableError(this.location, `${c} on ${JSON.stringify(key)}`, err);
     }
     throw err;
   }
 
   async get(key: string): Promise<StoredObject> {
+    const cas = await this.readCas(key);
+    if (cas === 'absent') throw new NotFoundError(key, this.location);
+    if (cas) return { body: cas.body, etag: contentEtag(cas.body) };
     try {
       const body = new Uint8Array(await readFile(this.path(key)));
       return { body, etag: contentEtag(body) };
@@ -141,6 +181,21 @@ export class FsDriver implements StorageDriver {
     }
   }
 
+  private tmpExists(tmp: string): Promise<boolean> {
+    return stat(tmp).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Only gc removes temp files, and only those older than its grace period. */
+  private lostTemp(key: string): never {
+    throw new StorageUnavailableError(
+      this.location,
+      `the temp file of ${JSON.stringify(key)} was removed before it could be linked into place (gc with a grace period shorter than this write?)`,
+    );
+  }
+
   /** link() the temp file onto the target; EEXIST means another writer owns the name. */
   private async linkInto(tmp: string, key: string): Promise<void> {
     const target = this.path(key);
@@ -153,6 +208,7 @@ export class FsDriver implements StorageDriver {
           return;
         } catch (err) {
           // A concurrent delete may remove the freshly made parent directory; make it again.
+          if (code(err) === 'ENOENT' && !(await this.tmpExists(tmp))) this.lostTemp(key);
           if (code(err) === 'ENOENT' && attempt < 5) continue;
           if (code(err) === 'EEXIST') throw new AlreadyExistsError(key);
           this.wrap(err, key);
@@ -202,73 +258,242 @@ export class FsDriver implements StorageDriver {
     return { etag: hash.digest('hex').slice(0, 32), size };
   }
 
+  /**
+   * Compare-and-swap through the object's generation log (docs/layout.md, "Compare-and-swap on a
+   * filesystem"). The swap takes effect at the link() of generation g + 1, which fails for every
+   * writer but one; nothing in it depends on a clock, a timeout or another writer being alive.
+   */
   async putIfMatch(key: string, body: Uint8Array, etag: string): Promise<PutResult> {
     const target = this.path(key);
-    const release = await this.lock(key);
-    try {
-      let current: StoredObject;
+    const dir = this.casDir(key);
+    let state: CasState;
+    const cas = await this.readCas(key);
+    if (cas === 'absent') throw new PreconditionFailedError(key);
+    if (cas) state = cas;
+    else {
       try {
-        current = await this.get(key);
+        state = { gen: 0, body: new Uint8Array(await readFile(target)) };
       } catch (err) {
-        if (err instanceof NotFoundError) throw new PreconditionFailedError(key);
-        throw err;
+        if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw new PreconditionFailedError(key);
+        this.wrap(err, key);
       }
-      if (current.etag !== etag) throw new PreconditionFailedError(key);
-      const [tmp] = await this.writeTemp(async (fh) => {
+    }
+    if (contentEtag(state.body) !== etag) throw new PreconditionFailedError(key);
+    await this.hooks.beforeLink?.();
+
+    // The hint exists before the first generation does: a reader that finds no hint knows there is no log.
+    if (state.gen === 0) await this.createOnlyFile(join(dir, HINT), new TextEncoder().encode('0'), key, true);
+    const n = state.gen + 1;
+    const token = randomBytes(12).toString('hex');
+    const header = new TextEncoder().encode(`${JSON.stringify({ gen: n, token })}\n`);
+    const won = await this.createOnlyFile(join(dir, genName(n)), concat(header, body), key, false);
+    if (!won) throw new PreconditionFailedError(key); // another writer swapped from generation g first
+    await this.hooks.afterLink?.();
+    if (!(await this.fenced(dir, n, token))) throw new PreconditionFailedError(key);
+
+    // Committed. What follows only keeps the plain copy, the hint and the log's size in shape:
+    // a failure here must not turn a swap that happened into a reported failure.
+    await this.hooks.beforeCopy?.();
+    await this.afterSwap(key, target, dir, n, body).catch(() => {});
+    return { etag: contentEtag(body), size: body.byteLength };
+  }
+
+  private casDir(key: string): string {
+    return join(this.root, CAS_DIR, ...key.split('/'));
+  }
+
+  /**
+   * Writes `body` at `path` create-only (temp file, fsync, link). Returns false when the name was
+   * taken; `okIfExists` is for files whose existence, not content, matters.
+   */
+  private async createOnlyFile(
+    path: string,
+    body: Uint8Array,
+    key: string,
+    okIfExists: boolean,
+  ): Promise<boolean> {
+    let tmp: string;
+    try {
+      [tmp] = await this.writeTemp(async (fh) => {
         await fh.writeFile(body);
         return body.byteLength;
       });
-      try {
-        await rename(tmp, target);
-        await syncDir(dirname(target));
-      } catch (err) {
-        await unlink(tmp).catch(() => {});
-        this.wrap(err, key);
-      }
-      return { etag: contentEtag(body), size: body.byteLength };
-    } finally {
-      await release();
+    } catch (err) {
+      this.wrap(err, key);
     }
-  }
-
-  /** Takes the CAS lock of `key`; returns its release function. */
-  private async lock(key: string): Promise<() => Promise<void>> {
-    const lockPath = join(this.root, LOCK_DIR, encodeURIComponent(key));
-    const deadline = Date.now() + this.lockWaitMs;
-    // A lock only matters while its owner runs, so it is not fsynced.
-    const [tmp] = await this.writeTemp(async (fh) => {
-      await fh.writeFile(JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
-      return 0;
-    }, false).catch((err) => this.wrap(err, key));
     try {
-      await mkdir(dirname(lockPath), { recursive: true });
-      for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+      for (let attempt = 0; ; attempt++) {
         try {
-          await link(tmp, lockPath);
-          return async () => {
-            await unlink(lockPath).catch(() => {});
-          };
+          // The log directory usually exists: make it only when the link says it does not.
+          if (attempt > 0) await mkdir(dirname(path), { recursive: true });
+          await link(tmp, path);
+          await syncDir(dirname(path));
+          return true;
         } catch (err) {
-          if (code(err) !== 'EEXIST') this.wrap(err, key);
+          if (code(err) === 'ENOENT' && !(await this.tmpExists(tmp))) this.lostTemp(key);
+          if (code(err) === 'ENOENT' && attempt < 5) continue;
+          if (code(err) === 'EEXIST') return okIfExists;
+          this.wrap(err, key);
         }
-        const held = await stat(lockPath).catch(() => undefined);
-        if (held && Date.now() - held.mtimeMs > this.staleLockMs) {
-          // Renaming to a unique name lets exactly one breaker remove the stale lock.
-          const broken = `${lockPath}.broken-${randomBytes(6).toString('hex')}`;
-          if (
-            await rename(lockPath, broken).then(
-              () => true,
-              () => false,
-            )
-          )
-            await unlink(broken).catch(() => {});
-          continue;
-        }
-        if (Date.now() > deadline) throw new PreconditionFailedError(key);
-        await sleep(delay + Math.random() * delay);
       }
     } finally {
       await unlink(tmp).catch(() => {});
+    }
+  }
+
+  /** Reads generation n (0: the plain file at `key`), or undefined when it does not exist. */
+  private async readGen(key: string, dir: string, n: number): Promise<Uint8Array | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(n === 0 ? this.path(key) : join(dir, genName(n))));
+    } catch (err) {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return undefined;
+      this.wrap(err, key);
+    }
+    if (n === 0) return bytes;
+    const nl = bytes.indexOf(10);
+    if (nl < 0)
+      throw new StorageUnavailableError(
+        this.location,
+        `generation file ${n} of ${JSON.stringify(key)} has no header`,
+      );
+    return bytes.subarray(nl + 1);
+  }
+
+  private async exists(path: string, key: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch (err) {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return false;
+      this.wrap(err, key);
+    }
+  }
+
+  /**
+   * The current value of a swapped object: its highest generation. Undefined when the object has
+   * no log (never swapped: its value is the plain file), "absent" when it has a log but no value.
+   * Starts at the hint (a lower bound that may lag), walks up while generation x + 1 exists, and
+   * accepts x only if x's epoch was not pruned meanwhile; a pruned generation means "jump to the
+   * lowest unpruned epoch". Each step reads one name, so the answer was the highest generation at
+   * an instant during the call (readers never see the value move backwards).
+   */
+  private async readCas(key: string): Promise<CasState | 'absent' | undefined> {
+    const dir = this.casDir(key);
+    let x: number;
+    try {
+      x = Number((await readFile(join(dir, HINT), 'utf8')).trim());
+    } catch (err) {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return undefined;
+      this.wrap(err, key);
+    }
+    if (!Number.isSafeInteger(x) || x < 0) x = 0;
+    const pruned = (e: number) => this.exists(join(dir, markerName(e)), key);
+    const jump = async (from: number) => {
+      let e = Math.floor(from / EPOCH) + 1;
+      while (await pruned(e)) e++;
+      return e * EPOCH;
+    };
+    for (;;) {
+      let body = await this.readGen(key, dir, x);
+      if (body === undefined) {
+        if (await pruned(Math.floor(x / EPOCH))) {
+          x = await jump(x);
+          continue;
+        }
+        return 'absent';
+      }
+      for (;;) {
+        const next = await this.readGen(key, dir, x + 1);
+        if (next === undefined) break;
+        x++;
+        body = next;
+      }
+      if (await pruned(Math.floor(x / EPOCH))) {
+        x = await jump(x);
+        continue;
+      }
+      return { gen: x, body };
+    }
+  }
+
+  /**
+   * After linking generation n with `token`: true unless n lies in an epoch pruned before the link,
+   * where the name was free only because the real generation n had been deleted. The pruner writes
+   * the tokens of the generations it deleted into the epoch's marker before deleting any, so a
+   * writer whose own token is listed was genuine (it only slept through the pruning).
+   */
+  private async fenced(dir: string, n: number, token: string): Promise<boolean> {
+    const e = Math.floor(n / EPOCH);
+    let marker: { tokens?: Record<string, string> };
+    try {
+      marker = JSON.parse(await readFile(join(dir, markerName(e)), 'utf8'));
+    } catch (err) {
+      if (code(err) === 'ENOENT') return true;
+      throw err;
+    }
+    return marker.tokens?.[String(n)] === token;
+  }
+
+  /** Rewrites the plain copy and the hint, repairs a copy a slower writer overwrote, prunes. */
+  private async afterSwap(
+    key: string,
+    target: string,
+    dir: string,
+    n: number,
+    body: Uint8Array,
+  ): Promise<void> {
+    // Neither the copy nor the hint is needed to recover the value (the log is), so neither is
+    // fsynced; the hint is only a lower bound for readers, refreshed every HINT_EVERY generations.
+    await this.replaceFile(target, body, false);
+    if (n % HINT_EVERY === 0)
+      await this.replaceFile(join(dir, HINT), new TextEncoder().encode(String(n)), false);
+    // A writer that slept between its link and its copy may just have put an older value at `key`.
+    if (await this.exists(join(dir, genName(n + 1)), key)) {
+      const now = await this.readCas(key);
+      if (now && now !== 'absent') await this.replaceFile(target, now.body, false);
+    }
+    if (n % EPOCH === 0) await this.prune(key, dir, n / EPOCH - 2);
+  }
+
+  private async replaceFile(target: string, body: Uint8Array, durable: boolean): Promise<void> {
+    const [tmp] = await this.writeTemp(async (fh) => {
+      await fh.writeFile(body);
+      return body.byteLength;
+    }, durable);
+    try {
+      await rename(tmp, target);
+      if (durable) await syncDir(dirname(target));
+    } catch (err) {
+      await unlink(tmp).catch(() => {});
+      throw err;
+    }
+  }
+
+  /**
+   * Prunes every unpruned epoch up to `upTo`, lowest first (a reader relies on "epoch e pruned"
+   * implying "every epoch below e pruned"). Only called once generation (upTo + 2) × epoch exists,
+   * so every generation of a pruned epoch had been written and the highest is never touched.
+   */
+  private async prune(key: string, dir: string, upTo: number): Promise<void> {
+    if (upTo < 0) return;
+    let e = upTo;
+    while (e > 0 && !(await this.exists(join(dir, markerName(e - 1)), key))) e--;
+    for (; e <= upTo; e++) {
+      const first = Math.max(1, e * EPOCH);
+      const last = (e + 1) * EPOCH - 1;
+      const tokens: Record<string, string> = {};
+      for (let g = first; g <= last; g++) {
+        const head = await readFile(join(dir, genName(g)), 'utf8').catch(() => undefined);
+        if (head === undefined) continue;
+        try {
+          tokens[String(g)] = JSON.parse(head.slice(0, head.indexOf('\n'))).token;
+        } catch {}
+      }
+      // The marker is written (create-only) before any deletion; a second pruner's marker loses.
+      const marker = new TextEncoder().encode(JSON.stringify({ epoch: e, tokens }));
+      await this.createOnlyFile(join(dir, markerName(e)), marker, key, true);
+      for (let g = first; g <= last; g++) await unlink(join(dir, genName(g))).catch(() => {});
     }
   }
 
@@ -331,6 +556,8 @@ export class FsDriver implements StorageDriver {
 
   async delete(key: string): Promise<void> {
     const p = this.path(key);
+    // A swapped object's log goes first, so what remains is at most a plain file (then removed).
+    await rm(this.casDir(key), { recursive: true, force: true }).catch((err) => this.wrap(err, key));
     try {
       await unlink(p);
     } catch (err) {
@@ -366,7 +593,7 @@ export class FsDriver implements StorageDriver {
 
   async reclaimDebris(olderThanMs: number, dryRun: boolean): Promise<string[]> {
     const found: string[] = [];
-    for (const dir of [TMP_DIR, LOCK_DIR]) {
+    for (const dir of [TMP_DIR, LEGACY_LOCK_DIR]) {
       const names = await readdir(join(this.root, dir)).catch(() => [] as string[]);
       for (const name of names) {
         const p = join(this.root, dir, name);
@@ -376,7 +603,35 @@ export class FsDriver implements StorageDriver {
         if (!dryRun) await unlink(p).catch(() => {});
       }
     }
+    await this.reclaimCasDebris(join(this.root, CAS_DIR), CAS_DIR, olderThanMs, dryRun, found);
     return found;
+  }
+
+  /**
+   * Generation files inside pruned epochs: left by a writer that linked a generation after its
+   * epoch was pruned (its swap failed, see fenced()), or by a pruner that died while deleting.
+   */
+  private async reclaimCasDebris(
+    dir: string,
+    rel: string,
+    olderThanMs: number,
+    dryRun: boolean,
+    found: string[],
+  ): Promise<void> {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const names = new Set(entries.map((e) => e.name));
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        await this.reclaimCasDebris(join(dir, e.name), `${rel}/${e.name}`, olderThanMs, dryRun, found);
+        continue;
+      }
+      if (!GEN_RE.test(e.name) || !names.has(markerName(Math.floor(Number(e.name) / EPOCH)))) continue;
+      const p = join(dir, e.name);
+      const s = await stat(p).catch(() => undefined);
+      if (!s || Date.now() - s.mtimeMs < olderThanMs) continue;
+      found.push(`${rel}/${e.name}`);
+      if (!dryRun) await unlink(p).catch(() => {});
+    }
   }
 }
 

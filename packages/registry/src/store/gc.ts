@@ -4,7 +4,8 @@
 //  - an uncommitted reservation is claimed by writing a tombstone create-only at the manifest's key,
 //    so a slow publisher that is still alive cannot commit it afterwards (its manifest write fails);
 //  - driver debris (fs temp files and stale locks, S3 incomplete multipart uploads).
-// A version is removed manifest first (it stops being visible at once), then its files. If a pin or
+// A version is removed manifest first (it stops being visible at once), then its files (its
+// reservation stays: numbers are never reused). If a pin or
 // alias landed on it in the meantime, the manifest is put back and the files are left alone.
 import { listAll } from '../drivers/driver.ts';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError, VersionNotFoundError } from '../errors.ts';
@@ -170,6 +171,11 @@ async function deleteVersion(
     await ctx.driver.putCreateOnly(mkey, bytes);
     return false;
   }
-  for await (const o of listAll(ctx.driver, versionPrefix(model, n))) await ctx.driver.delete(o.key);
+  // The reservation stays, so the number is never handed out again (a publisher that read an old
+  // head would otherwise reserve it anew and give a deleted version's number to other bytes); the
+  // next gc past the grace period turns it into a tombstone like any abandoned reservation.
+  const keep = reservationKey(model, n);
+  for await (const o of listAll(ctx.driver, versionPrefix(model, n)))
+    if (o.key !== keep) await ctx.driver.delete(o.key);
   return true;
 }

@@ -1,19 +1,81 @@
 // A child process for crash and concurrency tests: `node --import tsx worker.ts <json>`.
 // Modes: "publish" (publish versions in a loop, streaming a large file slowly so kills land mid-file),
-// "publish-once" (one version, prints its number), "moves" (pin/alias moves).
+// "publish-once" (one version, prints its number), "moves" (pin/alias moves), "cas" (compare-and-swap
+// increments of one counter through FsDriver.putIfMatch, optionally stopping itself with SIGSTOP
+// inside the swap), "gc" (gc in a loop).
 import { Readable } from 'node:stream';
+import { FsDriver } from '../../src/drivers/fs.ts';
+import { ConflictError, PreconditionFailedError } from '../../src/errors.ts';
 import { openStore } from '../../src/store.ts';
 
 interface Job {
-  mode: 'publish' | 'publish-once' | 'moves';
+  mode: 'publish' | 'publish-once' | 'publish-n' | 'moves' | 'cas' | 'gc';
   store: string;
   model: string;
   id: number;
   count?: number;
   versions?: number[];
+  /** Size of the streamed blob of "publish" (default 2 MiB). */
+  blobBytes?: number;
+  /** "cas": options for the driver (staleLockMs: what the lock-based driver of earlier versions used). */
+  driverOptions?: Record<string, unknown>;
+  /** "cas": stop with SIGSTOP at this hook of the swap numbered `pauseOn` (after printing "paused"). */
+  pauseAt?: 'beforeLink' | 'afterLink' | 'beforeCopy';
+  pauseOn?: number;
+  /** "publish-n": every other publish waits this long before its commit. */
+  slowMs?: number;
+  /** "gc": its grace period, and the pause between rounds. */
+  graceMs?: number;
+  pauseMs?: number;
 }
 
 const job = JSON.parse(process.argv[2]!) as Job;
+
+if (job.mode === 'cas') {
+  // Counter increments: read, add one, swap; retry on conflict. Prints successes and the values it wrote.
+  let swap = 0;
+  const stopHere = (at: string) => () => {
+    if (job.pauseAt === at && swap === job.pauseOn) {
+      process.stdout.write('paused\n');
+      process.kill(process.pid, 'SIGSTOP');
+    }
+  };
+  const driver = new FsDriver(job.store, {
+    ...(job.driverOptions ?? {}),
+    casHooks: {
+      beforeLink: stopHere('beforeLink'),
+      afterLink: stopHere('afterLink'),
+      beforeCopy: stopHere('beforeCopy'),
+    },
+  });
+  const key = job.model;
+  let ok = 0;
+  let conflicts = 0;
+  let maxSeen = 0;
+  let regressions = 0;
+  process.stdout.write('ready\n');
+  for (let i = 0; i < (job.count ?? 100); i++) {
+    for (;;) {
+      const cur = await driver.get(key);
+      const value = Number(new TextDecoder().decode(cur.body));
+      if (value < maxSeen) regressions++;
+      maxSeen = Math.max(maxSeen, value);
+      swap++;
+      try {
+        await driver.putIfMatch(key, new TextEncoder().encode(String(value + 1)), cur.etag);
+        ok++;
+        maxSeen = Math.max(maxSeen, value + 1);
+        break;
+      } catch (err) {
+        if (!(err instanceof PreconditionFailedError)) throw err;
+        conflicts++;
+      }
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ ok, conflicts, regressions })}\n`);
+  process.exit(0);
+}
+
 const store = await openStore(job.store);
 
 function slowStream(bytes: number, fill: number): Readable {
@@ -33,7 +95,10 @@ async function publishOne(i: number) {
     model: job.model,
     files: [
       { path: 'weights.json', data: new TextEncoder().encode(JSON.stringify({ writer: job.id, i })) },
-      { path: 'blob/data.bin', stream: () => slowStream(2 * 1024 * 1024, (job.id + i) % 251) },
+      {
+        path: 'blob/data.bin',
+        stream: () => slowStream(job.blobBytes ?? 2 * 1024 * 1024, (job.id + i) % 251),
+      },
       { path: 'metadata.json', data: new TextEncoder().encode('{"mae": 1}') },
     ],
     metadata: { writer: job.id, i },
@@ -46,6 +111,35 @@ if (job.mode === 'publish') {
 } else if (job.mode === 'publish-once') {
   const r = await publishOne(0);
   process.stdout.write(`${JSON.stringify({ version: r.version, digest: r.digest })}\n`);
+} else if (job.mode === 'publish-n') {
+  // Small publishes racing gc: a version gc reclaimed before its commit fails with ConflictError.
+  const committed: number[] = [];
+  let reclaimed = 0;
+  for (let i = 0; i < (job.count ?? 3); i++) {
+    try {
+      const r = await store.publish({
+        model: job.model,
+        files: [{ path: 'w.json', data: new TextEncoder().encode(JSON.stringify({ writer: job.id, i })) }],
+        metadata: { writer: job.id, i },
+        // Every other publish outlasts gc's grace period: gc reclaims it unless it commits first.
+        afterFile: () =>
+          i % 2 === 1 && job.slowMs ? new Promise((r) => setTimeout(r, job.slowMs)) : undefined,
+      });
+      committed.push(r.version);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      reclaimed++;
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ committed, reclaimed })}\n`);
+} else if (job.mode === 'gc') {
+  // gc racing publishers and movers, with a grace period shorter than the slow publishes.
+  let actions = 0;
+  for (let i = 0; i < (job.count ?? 5); i++) {
+    actions += (await store.gc({ graceMs: job.graceMs ?? 0, keep: 2 })).actions.length;
+    await new Promise((r) => setTimeout(r, job.pauseMs ?? 0));
+  }
+  process.stdout.write(`${JSON.stringify({ actions })}\n`);
 } else {
   const done: number[] = [];
   for (let i = 0; i < (job.count ?? 5); i++) {
@@ -58,3 +152,4 @@ if (job.mode === 'publish') {
   }
   process.stdout.write(`${JSON.stringify({ seqs: done })}\n`);
 }
+await store.close();

@@ -3,16 +3,21 @@
 import { describe, expect, it } from 'vitest';
 import { runWorker } from '../helpers/spawn.ts';
 import { openStore } from './protocol-access.ts';
+import type { ProtocolStore } from './store-kind.ts';
 
-export function describeConcurrency(name: string, makeStoreUri: () => Promise<string>, processes = 8): void {
+export function describeConcurrency(
+  name: string,
+  makeStore: () => Promise<ProtocolStore>,
+  processes = 8,
+): void {
   describe(`concurrency: ${name}`, () => {
     it(`${processes} processes publishing one model at once get distinct versions`, async () => {
-      const uri = await makeStoreUri();
-      const store = await openStore(uri, { create: true });
+      const ps = await makeStore();
+      const store = await openStore(ps.uri, { create: true });
       const model = 'acpi/AbsPower/BPFOnly/Concurrent_0';
       const results = await Promise.all(
         Array.from({ length: processes }, (_, id) =>
-          runWorker<{ version: number }>({ mode: 'publish-once', store: uri, model, id }),
+          runWorker<{ version: number }>({ mode: 'publish-once', store: ps.workerUri(id), model, id }),
         ),
       );
       const versions = results.map((r) => r.version).sort((a, b) => a - b);
@@ -26,8 +31,8 @@ export function describeConcurrency(name: string, makeStoreUri: () => Promise<st
     }, 240_000);
 
     it(`${processes} processes moving the pin and an alias at once lose no move`, async () => {
-      const uri = await makeStoreUri();
-      const store = await openStore(uri, { create: true });
+      const ps = await makeStore();
+      const store = await openStore(ps.uri, { create: true });
       const model = 'acpi/AbsPower/BPFOnly/Moves_0';
       for (let i = 0; i < 3; i++)
         await store.publish({ model, files: [{ path: 'w.json', data: new Uint8Array([i]) }] });
@@ -36,7 +41,7 @@ export function describeConcurrency(name: string, makeStoreUri: () => Promise<st
         Array.from({ length: processes }, (_, id) =>
           runWorker<{ seqs: number[] }>({
             mode: 'moves',
-            store: uri,
+            store: ps.workerUri(id),
             model,
             id,
             count: perWorker,

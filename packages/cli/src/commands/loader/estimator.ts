@@ -9,7 +9,6 @@ import type { ExplicitRoute } from '@modelshelf/loader';
 import { OUTPUT_TYPES, type OutputType } from '@modelshelf/loader/protocol';
 import { InvalidArgumentError } from '@modelshelf/registry';
 import { type Command, Option, InvalidArgumentError as OptionValueError } from 'commander';
-import { destination, pino } from 'pino';
 import {
   collect,
   globalOptions,
@@ -138,6 +137,7 @@ export function registerEstimator(program: Command): void {
       process.once('SIGTERM', stop);
       try {
         const { startEstimator } = await import('@modelshelf/loader');
+        const { destination, pino } = await import('pino');
         const estimator = await startEstimator({
           store,
           socketPath: opts.socket,

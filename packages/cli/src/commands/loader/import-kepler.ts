@@ -31,7 +31,7 @@ export function registerImportKepler(program: Command): void {
 Each model <pipeline>/<energy_source>/<output_type>/<feature_group>/<model_name> becomes one version of
   [<prefix>/][<pipeline>/]<energy_source>/<output_type>/<feature_group>/<model_name>
 holding <model_name>.json (format kepler-weights), <model_name>.zip (format kepler-zip: Python pickles,
-kept as opaque files that cannot run in Node) and metadata.json, with Kepler's metadata (mae, mape,
+stored unchanged and served by reading them as data) and metadata.json, with Kepler's metadata (mae, mape,
 features, node_type, machine_spec, trainer, source paths and sha256) in the manifest. A model whose
 latest version already has the same files is reported "unchanged" and not published again.
 

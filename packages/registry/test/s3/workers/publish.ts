@@ -1,43 +1,39 @@
-// A publisher in its own OS process, driven by the S3 integration suites in test/s3-*.test.ts.
-//   publish.ts <store-uri> <model> race      print "ready", wait for a line on stdin, publish a small version
-//   publish.ts <store-uri> <model> big <MiB> publish one streamed file, printing "progress <bytes>" lines
-//                                            (the crash suite SIGKILLs it mid-upload)
+// A publisher in its own OS process, driven by test/storage-faults.test.ts (gateway killed mid-publish).
+//   publish.ts <store-uri> <model> big <MiB> [ms per MiB] publish one streamed file, printing
+//                                            "progress <bytes>" lines (the outage suite kills the
+//                                            gateway mid-upload); a failure exits with the CLI's
+//                                            exit code for it (6: storage) and its message on stderr
 // Each prints its result as one JSON line prefixed "result ".
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { exitCodeFor } from '../../../src/errors.ts';
 import { openStore } from '../../../src/store.ts';
 
 const [uri, model, mode, arg] = process.argv.slice(2);
-if (!uri || !model || !mode) throw new Error('usage: publish.ts <store-uri> <model> race|big [MiB]');
+if (!uri || !model || !mode) throw new Error('usage: publish.ts <store-uri> <model> big [MiB] [ms per MiB]');
 const store = await openStore(uri);
 const MiB = 1024 * 1024;
 
-if (mode === 'race') {
-  console.log('ready');
-  const lines = createInterface({ input: process.stdin });
-  await new Promise<void>((go) => lines.once('line', () => go()));
-  lines.close();
-  const r = await store.publish({
-    model,
-    files: [{ path: 'weights.json', data: new TextEncoder().encode(JSON.stringify({ pid: process.pid })) }],
-    metadata: { pid: process.pid },
-  });
-  console.log(`result ${JSON.stringify({ version: r.version, digest: r.digest, pid: process.pid })}`);
-} else if (mode === 'big') {
+if (mode === 'big') {
   const total = Number(arg ?? 64) * MiB;
+  const msPerMiB = Number(process.argv[6] ?? 10);
   // Generated slowly enough (~100 MiB/s at most) that the parent can kill us between parts.
   const chunks = async function* () {
     for (let off = 0; off < total; off += MiB) {
       yield Buffer.alloc(Math.min(MiB, total - off), off / MiB);
-      await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, msPerMiB));
     }
   };
-  const r = await store.publish({
-    model,
-    files: [{ path: 'big.bin', stream: () => Readable.from(chunks()) }],
-    onProgress: (p) => console.log(`progress ${p.bytes}`),
-  });
-  console.log(`result ${JSON.stringify({ version: r.version })}`);
+  try {
+    const r = await store.publish({
+      model,
+      files: [{ path: 'big.bin', stream: () => Readable.from(chunks()) }],
+      onProgress: (p) => console.log(`progress ${p.bytes}`),
+    });
+    console.log(`result ${JSON.stringify({ version: r.version })}`);
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exit(exitCodeFor(err));
+  }
 } else {
   throw new Error(`unknown mode ${JSON.stringify(mode)}`);
 }
