@@ -22,6 +22,7 @@ const KNOWN_TEST_EXCEPTIONS = new Set([
   'packages/cli/test/watch-command.test.ts ../../loader/test/helpers/store.ts',
   'packages/cli/test/watch-command.test.ts ../../loader/test/helpers/wait.ts',
   'packages/formats/test/keras-h5.test.ts ../../../test/readers/run-reader.ts',
+  'packages/formats/test/kepler-archive/sklearn-agreement.test.ts ../../../../test/readers/run-reader.ts',
   'packages/formats/test/tflite.test.ts ../../../test/readers/run-reader.ts',
   'packages/registry/test/trust/cli.test.ts ../../../cli/test/helpers/cli.ts',
   'packages/trainer/test/trainers/data.ts ../../../../test/helpers/sklearn-reference.ts',
