@@ -13,7 +13,7 @@ import {
   type TrustPolicy,
 } from '@modelshelf/registry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LoadError, type ModelWatcher, type UpdateEvent, watchModel } from '../src/index.ts';
+import { type LoadError, loadModel, type ModelWatcher, type UpdateEvent, watchModel } from '../src/index.ts';
 import { publishToy, type ToyModel, tempDir, tempStore, toyDecoder, toyFile } from './helpers/store.ts';
 import { nextEvent } from './helpers/wait.ts';
 
@@ -103,6 +103,27 @@ describe('fresh boot: the newest version that passes the policy is served', () =
     await fixed.w.settled();
     expect(fixed.w.current()).toBeUndefined();
     expect(fixed.w.failure()).toMatchObject({ version: 2, reason: 'untrusted' });
+  });
+
+  it('loadModel (what predict uses) resolves the same way; a fixed version is still absolute', async () => {
+    await publishSigned(1);
+    await publishToy(store, MODEL, 2);
+    const skipped: LoadError[] = [];
+    const served = await loadModel({
+      store,
+      ref: MODEL,
+      decode: toyDecoder,
+      trust: enforce(),
+      onSkipped: (e) => skipped.push(e),
+    });
+    expect(served).toMatchObject({ version: 1, value: { answer: 1 } });
+    expect(skipped.map((e) => [e.version, e.reason])).toEqual([[2, 'untrusted']]);
+    await expect(
+      loadModel({ store, ref: `${MODEL}@2`, decode: toyDecoder, trust: enforce() }),
+    ).rejects.toMatchObject({
+      reason: 'untrusted',
+      version: 2,
+    });
   });
 
   it('when no version passes, nothing is served and the failure says why', async () => {
