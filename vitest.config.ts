@@ -12,7 +12,8 @@ export default defineConfig({
     pool: 'forks',
     // Builds the `modelshelf` binary the suites spawn when its sources are newer than the build.
     globalSetup: ['test/global-setup.ts'],
-    reporters: ['default'],
+    // The skip reporter ends the run with the list of suites that did not run and how to enable them.
+    reporters: ['default', './test/support/skip-reporter.ts'],
     projects: [
       {
         extends: true,

@@ -5,6 +5,7 @@
 //   4. retrain on the full window, publish v2: the estimator swaps to v2 without a restart
 //   5. pin v1: it swaps back; unpin: it follows the latest again; then shut it down with SIGTERM
 // Exits non-zero if any step does not happen (CI runs it), and prints what happened and when.
+// The store lives in a temporary directory, deleted at the end unless `pnpm demo --keep`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '@modelshelf/registry';
 import { loadPromFile, type PromResults, publishModels, train, trainerByName } from '@modelshelf/trainer';
 import { ensureBuilt } from '../packages/cli/scripts/build.mjs';
+import { DEMO_USAGE, describeMove, plural } from './demo-text.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(
@@ -27,6 +29,10 @@ await ensureBuilt();
 const MODEL = 'rapl-sysfs/AbsPower/CounterOnly/LinearRegressionTrainer_0';
 const FEATURES = ['cache_miss', 'cpu_cycles', 'cpu_instructions'];
 const keep = process.argv.includes('--keep');
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(DEMO_USAGE);
+  process.exit(0);
+}
 
 const t0 = performance.now();
 const clock = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s`;
@@ -105,7 +111,7 @@ async function waitForVersion(
     if (a.version === version) {
       const ms = performance.now() - start;
       say(
-        `estimator now answers from ${describeAnswer(a)}  (${why}; seen after ${ms.toFixed(0)} ms, ${attempts + 1} requests, none failed)`,
+        `estimator now answers from ${describeAnswer(a)}  (${why}; seen after ${ms.toFixed(0)} ms, ${plural(attempts + 1, 'request')}, none failed)`,
       );
       return ms;
     }
@@ -210,9 +216,7 @@ async function main() {
     await waitForVersion(socketPath, row, v2, 'back to the latest');
 
     const history = await store.history(MODEL);
-    say(
-      `history: ${history.map((e) => `#${e.seq} ${e.ref} ${e.from ?? '-'}→${e.to ?? '-'} by ${e.by.user}`).join('; ')}`,
-    );
+    say(`history: ${history.map(describeMove).join('; ')}`);
     const report = await store.verifyAll();
     say(`verify: ${report.length} versions, ${report.filter((r) => r.ok).length} intact`);
     await store.close();
@@ -224,7 +228,9 @@ async function main() {
     estimator = undefined;
     if (code !== 0) throw new Error(`estimator exited with ${code} on SIGTERM`);
     say('estimator stopped cleanly (exit 0)');
-    console.log(`\ndemo finished in ${clock().trim()}${keep ? `; store kept at ${storePath}` : ''}`);
+    console.log(
+      `\ndemo finished in ${clock().trim()}; ${keep ? `store kept at ${storePath}` : 'its temporary store is deleted now (pnpm demo --keep keeps it)'}`,
+    );
   } finally {
     estimator?.kill('SIGKILL');
     if (!keep) await rm(dir, { recursive: true, force: true });

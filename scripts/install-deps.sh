@@ -23,6 +23,8 @@ PACKAGES=(
   python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22 python3-flatbuffers
   # hyperfine: the CLI start-up benchmark (bench/cli-startup.bench.ts).
   hyperfine
+  # Headless browser: the HTML reports are loaded, drawn and screenshotted in a real Chromium.
+  chromium
 )
 
 missing=()

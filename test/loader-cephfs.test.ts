@@ -13,9 +13,13 @@ import { openStore, type Store } from '../packages/registry/src/index.ts';
 
 const MODEL = 'rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0';
 
-describe('loader on CephFS through two ceph-fuse clients', () => {
-  const env = requireEnv('loader-cephfs', ['MODELSHELF_TEST_CEPHFS_A', 'MODELSHELF_TEST_CEPHFS_B']);
-  if (!env) return;
+const cephfs = requireEnv('loader: CephFS through two ceph-fuse clients', [
+  'MODELSHELF_TEST_CEPHFS_A',
+  'MODELSHELF_TEST_CEPHFS_B',
+]);
+
+describe.runIf(cephfs.ok)('loader on CephFS through two ceph-fuse clients', () => {
+  const { env } = cephfs;
   const dir = randomName('loader-cephfs');
   let publisher: Store;
   let reader: Store;

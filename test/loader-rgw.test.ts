@@ -20,9 +20,13 @@ const run = promisify(execFile);
 const MODEL = 'rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0';
 const ceph = (cmd: string) => run('bash', ['scripts/ceph-dev.sh', cmd], { timeout: 120_000 });
 
-describe('loader on Ceph RGW (S3)', () => {
-  const env = requireEnv('loader-rgw', ['MODELSHELF_TEST_S3_ENDPOINT', 'MODELSHELF_TEST_S3_BUCKET']);
-  if (!env) return;
+const rgw = requireEnv('loader: Ceph RGW outage', [
+  'MODELSHELF_TEST_S3_ENDPOINT',
+  'MODELSHELF_TEST_S3_BUCKET',
+]);
+
+describe.runIf(rgw.ok)('loader on Ceph RGW (S3)', () => {
+  const { env } = rgw;
   let store: Store;
   let watcher: ModelWatcher<ToyModel>;
 

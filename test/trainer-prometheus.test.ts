@@ -14,6 +14,7 @@ import {
   train,
 } from '../packages/trainer/src/index.ts';
 import { LinearRegressionTrainer, SGDRegressorTrainer } from '../packages/trainer/src/trainers/index.ts';
+import { PROMETHEUS_UP, skipUnless, unsetEnv } from './support/skips.ts';
 
 const URL_ = process.env.MODELSHELF_TEST_PROMETHEUS_URL;
 const START = Number(process.env.MODELSHELF_TEST_PROM_START);
@@ -25,15 +26,20 @@ const FILE = fileURLToPath(
   ),
 );
 
-const missing = !URL_ || !Number.isFinite(START) || !Number.isFinite(END);
-if (missing) {
-  const why =
-    'MODELSHELF_TEST_PROMETHEUS_URL, MODELSHELF_TEST_PROM_START and MODELSHELF_TEST_PROM_END are not set: run eval "$(bash scripts/prometheus-dev.sh up)"';
-  if (process.env.CI === 'true') throw new Error(`trainer-prometheus: ${why}`);
-  console.warn(`SKIPPING trainer-prometheus.test.ts: ${why}`);
-}
+const available = skipUnless({
+  suite: 'trainer: training through a real Prometheus',
+  missing:
+    !URL_ || !Number.isFinite(START) || !Number.isFinite(END)
+      ? (unsetEnv([
+          'MODELSHELF_TEST_PROMETHEUS_URL',
+          'MODELSHELF_TEST_PROM_START',
+          'MODELSHELF_TEST_PROM_END',
+        ]) ?? 'MODELSHELF_TEST_PROM_START/_END are not numbers')
+      : undefined,
+  enable: PROMETHEUS_UP,
+});
 
-describe.skipIf(missing)('training through a real Prometheus (2023-09 Kepler fixture)', () => {
+describe.runIf(available)('training through a real Prometheus (2023-09 Kepler fixture)', () => {
   const client = () => new PrometheusClient({ url: URL_!, retries: 2, backoffMs: 100 });
 
   it('query_range over the window returns the same extracted table as the saved file', async () => {

@@ -1,7 +1,9 @@
 // Package boundaries of the workspace: code in packages/<p>/{src,test} may import another
 // workspace package only through a specifier its package.json `exports` lists, and no relative
-// import may leave the package it is written in. Imports are read with TypeScript's own
-// pre-processor (static imports, re-exports, dynamic import() with a literal), not a regex.
+// import may leave the package it is written in: source files never, test files only towards the
+// repository's own harness outside packages/ (test/support, test/readers, scripts/), which belongs
+// to no package. Imports are read with TypeScript's own pre-processor (static imports, re-exports,
+// dynamic import() with a literal), plus require.resolve() of package files.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -57,6 +59,14 @@ function filesUnder(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** Module specifiers `file` imports or resolves. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+  for (const m of text.matchAll(/require\.resolve\(\s*['"]([^'"]+)['"]/g)) out.push(m[1]!);
+  return out;
+}
+
 /** Every boundary violation under `root` (a workspace with a packages/ directory). */
 export function boundaryViolations(root: string): Violation[] {
   const packages = packagesOf(root);
@@ -64,12 +74,14 @@ export function boundaryViolations(root: string): Violation[] {
   const violations: Violation[] = [];
   for (const pkg of packages) {
     for (const file of SCANNED.flatMap((d) => filesUnder(join(pkg.dir, d)))) {
-      const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-      for (const { fileName: specifier } of info.importedFiles) {
+      const isTest = file.startsWith(join(pkg.dir, 'test') + sep);
+      for (const specifier of importsOf(file)) {
         const shown = relative(root, file);
         if (specifier.startsWith('.')) {
           const target = resolve(dirname(file), specifier);
-          if (target !== pkg.dir && !target.startsWith(pkg.dir + sep))
+          const inPackage = target === pkg.dir || target.startsWith(pkg.dir + sep);
+          const intoPackages = target.startsWith(join(root, 'packages') + sep);
+          if (!inPackage && (!isTest || intoPackages))
             violations.push({
               file: shown,
               specifier,
@@ -109,7 +121,7 @@ export function unusedDependencies(root: string): string[] {
     }
     const imported = new Set<string>();
     for (const file of [...SCANNED, 'bin'].flatMap((s) => filesUnder(join(dir, s)))) {
-      for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+      for (const fileName of importsOf(file)) {
         if (fileName.startsWith('.') || fileName.startsWith('node:')) continue;
         const parts = fileName.split('/');
         imported.add(fileName.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { INSTALL_DEPS, skipUnless } from '../support/skips.ts';
 
 // Runs one of the python reader scripts in this directory with Debian's python (which has numpy, h5py
 // and pyarmnn; the `python3` on PATH may be a different interpreter without them).
@@ -32,11 +33,14 @@ export function runReader<T>(script: string, request: unknown): T {
 }
 
 /** Skips loudly on a laptop without the packages, but fails under CI where they must be installed. */
-export function requirePython(modules: string[], aptPackages: string[]): boolean {
-  const missing = pythonModulesMissing(modules);
-  if (!missing) return true;
-  const message = `${missing} — install with: apt-get install -y --no-install-recommends ${aptPackages.join(' ')}`;
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`SKIPPING independent reader test: ${message}`);
-  return false;
+export function requirePython(
+  modules: string[],
+  aptPackages: string[],
+  suite = 'independent reader',
+): boolean {
+  return skipUnless({
+    suite,
+    missing: pythonModulesMissing(modules) || undefined,
+    enable: `${INSTALL_DEPS} (${aptPackages.join(' ')})`,
+  });
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerLoaderCommands } from './commands/loader/index.ts';
 import { registerRegistryCommands } from './commands/registry/index.ts';
+import { registerReportCommand } from './commands/trainer/report.ts';
 import { registerTrainCommand } from './commands/trainer/train.ts';
 import {
   addGlobalOptions,
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
   registerRegistryCommands(program);
   registerLoaderCommands(program);
   registerTrainCommand(program);
+  registerReportCommand(program);
   registerLazyFormatDetectors();
   return program;
 }

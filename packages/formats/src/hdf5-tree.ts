@@ -38,9 +38,11 @@ function currentWorker(): Worker {
   if (!worker) {
     worker = new Worker(new URL('./hdf5-tree-worker.mjs', import.meta.url), { stdout: true, stderr: true });
     worker.unref();
-    // HDF5 and Emscripten print diagnostics on corrupt input; the error reply already carries the cause.
-    worker.stdout.resume();
-    worker.stderr.resume();
+    // HDF5 and Emscripten print diagnostics on corrupt input; the error reply already carries the cause,
+    // so the worker's stdout and stderr are piped here and never read. Never read on purpose: a
+    // flowing worker stdio stream refs the worker's port, which kept every process that had decoded a
+    // Keras file alive after its work was done (`modelshelf predict` never exited). The little a
+    // worker prints is buffered and freed with it.
   }
   return worker;
 }

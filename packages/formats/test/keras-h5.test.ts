@@ -44,7 +44,11 @@ describe('keras-h5 codec', () => {
 });
 
 describe('keras-h5 against Keras conventions and an independent reader (h5py + numpy)', () => {
-  const available = requirePython(['numpy', 'h5py'], ['python3-h5py', 'python3-numpy']);
+  const available = requirePython(
+    ['numpy', 'h5py'],
+    ['python3-h5py', 'python3-numpy'],
+    'formats: Keras HDF5 through h5py',
+  );
 
   it.skipIf(!available)('h5py finds the Keras layout and numpy reproduces our outputs', async () => {
     for (const seed of [21, 22, 23]) {

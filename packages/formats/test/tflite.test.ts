@@ -88,6 +88,7 @@ describe('tflite independent reader: Arm NN TfLite parser on CpuRef', () => {
   const available = requirePython(
     ['numpy', 'pyarmnn'],
     ['python3-pyarmnn', 'libarmnn-cpuref-backend22', 'libarmnntfliteparser22'],
+    'formats: TFLite through Arm NN',
   );
   it.skipIf(!available)('reproduces the outputs of our forward pass', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelshelf-tflite-'));

@@ -163,15 +163,18 @@ export class ManifestError extends ModelshelfError {
   }
 }
 
+/** What is at a location that is not a store: nothing, a plain file, or a directory without a marker. */
+export type NotAStoreState = 'missing' | 'not-a-directory' | 'no-marker' | 'unsupported';
+
 export class NotAStoreError extends ModelshelfError {
   override name = 'NotAStoreError';
-  constructor(location: string, reason: string) {
-    super(
-      `${location} is not a modelshelf store: ${reason}`,
-      'usage',
-      'NOT_A_STORE',
-      'create one with `modelshelf init`',
-    );
+  constructor(
+    readonly location: string,
+    reason: string,
+    readonly state: NotAStoreState = 'no-marker',
+    hint = 'create one with `modelshelf init`',
+  ) {
+    super(`${location} is not a modelshelf store: ${reason}`, 'usage', 'NOT_A_STORE', hint);
   }
 }
 

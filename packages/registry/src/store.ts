@@ -1,6 +1,9 @@
 // The Store: one object per opened store, binding the protocol operations to a driver.
+
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { StorageDriver } from './drivers/driver.ts';
+import { FsDriver } from './drivers/fs.ts';
 import { driverFor } from './drivers/index.ts';
 import { AlreadyExistsError, ManifestError, NotAStoreError, NotFoundError } from './errors.ts';
 import { STORE_MARKER_KEY } from './layout.ts';
@@ -151,14 +154,40 @@ export async function openStoreWithDriver(driver: StorageDriver, options: OpenOp
     });
     marker = await readMarker(driver);
   }
-  if (!marker) throw new NotAStoreError(driver.location, `${STORE_MARKER_KEY} is missing`);
+  if (!marker) throw await noMarker(driver);
   if (marker.layoutVersion > LAYOUT_VERSION) {
     throw new NotAStoreError(
       driver.location,
       `layout version ${marker.layoutVersion} is newer than this modelshelf understands (${LAYOUT_VERSION})`,
+      'unsupported',
+      'upgrade modelshelf to read this store',
     );
   }
   return new Store(driver, options.creator);
+}
+
+/** Why a location has no marker: on a filesystem, say whether the path is missing or a plain file. */
+async function noMarker(driver: StorageDriver): Promise<NotAStoreError> {
+  if (driver instanceof FsDriver) {
+    const info = await stat(driver.root).catch(() => undefined);
+    if (!info) {
+      return new NotAStoreError(
+        driver.location,
+        'the directory does not exist',
+        'missing',
+        'check the path for a typo, or create a store there with `modelshelf init`',
+      );
+    }
+    if (!info.isDirectory()) {
+      return new NotAStoreError(
+        driver.location,
+        'it is a file, not a directory',
+        'not-a-directory',
+        `a store is a directory: pass the directory that holds ${STORE_MARKER_KEY}`,
+      );
+    }
+  }
+  return new NotAStoreError(driver.location, `${STORE_MARKER_KEY} is missing`);
 }
 
 export { parseReference };

@@ -15,6 +15,13 @@ export { type FeatureTable, type PromResults, type PromSeries, rowCount } from '
 export { splitRange, type TimeWindow } from './data/windows.ts';
 export { bestPerGroup } from './evaluate/best.ts';
 export { holdoutSplit } from './evaluate/holdout.ts';
+export {
+  encodeHoldout,
+  HOLDOUT_FILE,
+  type HoldoutRecord,
+  holdoutRecord,
+  parseHoldout,
+} from './evaluate/holdout-record.ts';
 export { meanAbsoluteError, meanAbsolutePercentageError, round2 } from './evaluate/metrics.ts';
 export { ENERGY_SOURCES, energySource } from './extract/energy-sources.ts';
 export { minIdleIsolate } from './extract/isolate.ts';

@@ -102,7 +102,10 @@ export async function startEstimator(options: EstimatorOptions): Promise<Estimat
     if (owned) await store.close();
     throw err;
   }
-  routes.on('update', (s) => logger.info(s, 'serving'));
+  routes.on('update', (s) => {
+    metrics.served(s);
+    logger.info(s, 'serving');
+  });
   const cores = options.cores ?? cpus().length;
   const loadTimeoutMs = options.loadTimeoutMs ?? 10_000;
 

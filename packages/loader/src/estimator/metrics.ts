@@ -13,6 +13,15 @@ export interface EstimatorMetrics {
   inflight(delta: number): void;
   /** A model chosen for a route could not be served (decode, integrity, trust, …); the next one is tried. */
   modelRefused(route: string, model: string, reason: string): void;
+  /** A route now serves this version (first load, swap, or a best-model switch). */
+  served(state: ServedLabels): void;
+}
+
+export interface ServedLabels {
+  route: string;
+  model: string;
+  version: number;
+  digest: string;
 }
 
 export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
@@ -48,8 +57,24 @@ export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
     labelNames: ['route', 'model', 'reason'],
     registers,
   });
+  // An info-style gauge: 1 for the (route, model, version, digest) each route serves now, and no
+  // series for what it served before, so `count by (model, version)` is the rollout across nodes.
+  const servedInfo = new Gauge({
+    name: 'modelshelf_estimator_served_model_info',
+    help: 'The model version each route serves now (always 1; the labels carry the information).',
+    labelNames: ['route', 'model', 'version', 'digest'],
+    registers,
+  });
+  const servedNow = new Map<string, Record<'route' | 'model' | 'version' | 'digest', string>>();
   return {
     modelRefused: (route, model, reason) => refused.inc({ route, model, reason }),
+    served({ route, model, version, digest }) {
+      const labels = { route, model, version: String(version), digest };
+      const before = servedNow.get(route);
+      if (before) servedInfo.remove(before);
+      servedInfo.set(labels, 1);
+      servedNow.set(route, labels);
+    },
     request(route, outcome, seconds, n) {
       requests.inc({ route, outcome });
       duration.observe({ outcome }, seconds);
@@ -80,7 +105,7 @@ function metricsListenFailure(host: string, port: number, err: Error): Error {
     return new MetricsListenError(
       host,
       port,
-      'the port is in use',
+      'the port is already in use (another estimator on this node?)',
       `another process listens there: ${choose}`,
       {
         cause: err,

@@ -26,6 +26,7 @@ export class LoadError extends ModelshelfError {
     readonly version: number | undefined,
     readonly reason: FailureReason,
     cause: unknown,
+    hint: string = HINTS[reason],
   ) {
     const what = version === undefined ? JSON.stringify(model) : `${model}@${version}`;
     const detail = cause instanceof Error ? cause.message : String(cause);
@@ -33,7 +34,7 @@ export class LoadError extends ModelshelfError {
       `cannot load ${what} (${reason}): ${detail}`,
       reason === 'unreachable' ? 'storage' : reason === 'decode' ? 'format' : categoryOf(reason),
       `LOAD_${reason.toUpperCase().replace('-', '_')}`,
-      HINTS[reason],
+      hint,
       { cause },
     );
   }
@@ -57,6 +58,23 @@ const HINTS: Record<FailureReason, string> = {
     'sign the version with `modelshelf sign <model>@<version> --key <private.pem>` using a trusted key; the current model keeps serving',
   internal: 'this is a bug: please report it with the log line',
 };
+
+/**
+ * Hints for a one-shot load (`modelshelf predict`, loadModel): no watcher polls or retries there,
+ * so what the watcher would do next is no help.
+ */
+const ONE_SHOT_HINTS: Partial<Record<FailureReason, string>> = {
+  'not-found': 'check the reference with `modelshelf ls` and `modelshelf versions <model>`',
+  unreachable: 'check that the store is reachable (`modelshelf ls`) and try again',
+  untrusted:
+    'sign the version with `modelshelf sign <model>@<version> --key <private.pem>` using a trusted key',
+};
+
+/** The same failure, with the hint of a one-shot load. */
+export function asOneShot(err: LoadError): LoadError {
+  const hint = ONE_SHOT_HINTS[err.reason];
+  return hint ? new LoadError(err.model, err.version, err.reason, err.cause, hint) : err;
+}
 
 /** Maps any thrown value to a failure reason. `stage` says what was being done when it was thrown. */
 export function classifyFailure(err: unknown, stage: 'check' | 'fetch' | 'decode'): FailureReason {

@@ -6,7 +6,7 @@ import type { Decoder } from '../decode/decoder.ts';
 import { type DefaultDecoded, defaultDecoder } from '../decode/default-decoder.ts';
 import { mayFallBack, olderVersions } from '../policy/availability.ts';
 import type { Served } from '../swap/served.ts';
-import { classifyFailure, LoadError, REFUSAL_REASONS } from './errors.ts';
+import { asOneShot, classifyFailure, LoadError, REFUSAL_REASONS } from './errors.ts';
 import { loadVersion } from './load-version.ts';
 import { ModelWatcher } from './model-watcher.ts';
 import { resolveStore, type StoreInput } from './open-store.ts';
@@ -47,7 +47,7 @@ export async function loadModel<T = DefaultDecoded>(options: LoadOptions<T>): Pr
       resolution = await store.resolve(options.ref);
     } catch (err) {
       const model = options.ref.split('@')[0] ?? options.ref;
-      throw new LoadError(model, undefined, classifyFailure(err, 'check'), err);
+      throw asOneShot(new LoadError(model, undefined, classifyFailure(err, 'check'), err));
     }
     const cache = options.cacheDir ? new BlobCache(options.cacheDir) : undefined;
     const load = (version: number) =>
@@ -58,8 +58,8 @@ export async function loadModel<T = DefaultDecoded>(options: LoadOptions<T>): Pr
       loaded = await load(version);
     } catch (err) {
       const target = { version, via: resolution.via };
-      if (!(err instanceof LoadError) || !REFUSAL_REASONS.has(err.reason) || !mayFallBack(target, false))
-        throw err;
+      if (!(err instanceof LoadError)) throw err;
+      if (!REFUSAL_REASONS.has(err.reason) || !mayFallBack(target, false)) throw asOneShot(err);
       const skipped =
         options.onSkipped ??
         ((e: LoadError) =>
@@ -67,7 +67,7 @@ export async function loadModel<T = DefaultDecoded>(options: LoadOptions<T>): Pr
       const refused: LoadError[] = [err];
       const older = await passingOlder(await olderVersions(store, resolution.model, target), load, refused);
       // Only a fallback that serves is worth a warning; otherwise the refusal itself is the answer.
-      if (!older) throw err;
+      if (!older) throw asOneShot(err);
       for (const e of refused) skipped(e);
       ({ version, loaded } = older);
     }

@@ -1,21 +1,15 @@
 // Integration suites need real services (scripts/ceph-dev.sh). Without them they skip loudly on a
 // laptop and fail under CI=true, where the services must exist.
 import { randomBytes } from 'node:crypto';
-import { it } from 'vitest';
+import { CEPH_UP, skipUnless, unsetEnv } from '../../../../test/support/skips.ts';
 
-export function requireEnv(suite: string, names: string[]): Record<string, string> | undefined {
-  const missing = names.filter((n) => !process.env[n]);
-  if (missing.length === 0) return Object.fromEntries(names.map((n) => [n, process.env[n] as string]));
-  const why = `${suite}: ${missing.join(', ')} unset; run eval "$(bash scripts/ceph-dev.sh up)"`;
-  if (process.env.CI === 'true') {
-    it(`requires ${missing.join(', ')}`, () => {
-      throw new Error(`${why} (CI=true: the service is required)`);
-    });
-  } else {
-    console.warn(`SKIPPED ${why}`);
-    it.skip(`requires ${missing.join(', ')}`, () => {});
-  }
-  return undefined;
+/**
+ * The named variables, and whether they are all set (else the skip is announced, see
+ * test/support/skips.ts). Use as: `describe.runIf(svc.ok)(…)`, reading `svc.env` inside.
+ */
+export function requireEnv(suite: string, names: string[]): { ok: boolean; env: Record<string, string> } {
+  const ok = skipUnless({ suite, missing: unsetEnv(names), enable: CEPH_UP });
+  return { ok, env: Object.fromEntries(names.map((n) => [n, process.env[n] ?? ''])) };
 }
 
 export const randomName = (label: string) =>

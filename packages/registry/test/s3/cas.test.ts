@@ -9,7 +9,7 @@ import { countRequests, haveS3, removeAll, testDriver, testUri } from './env.ts'
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
 
-if (haveS3('S3 compare-and-swap')) {
+describe.runIf(haveS3('registry: S3 compare-and-swap'))('S3 compare-and-swap', () => {
   describe('S3 driver: compare-and-swap and polling cost', () => {
     let uri: string;
     const drivers: S3Driver[] = [];
@@ -71,4 +71,4 @@ if (haveS3('S3 compare-and-swap')) {
       expect(seen !== 'unchanged' && seen.etag).toBe(w2.etag);
     });
   });
-}
+});

@@ -2,7 +2,7 @@
 // scripts/ceph-dev.sh, or any S3 endpoint). Without MODELSHELF_TEST_S3_ENDPOINT the suites skip
 // loudly on a laptop, and fail under CI=true, where the service must exist.
 import { randomBytes } from 'node:crypto';
-import { it } from 'vitest';
+import { CEPH_UP, skipUnless, unsetEnv } from '../../../../test/support/skips.ts';
 import { parseS3Uri } from '../../src/drivers/s3/uri.ts';
 import { S3Driver, type S3DriverOptions } from '../../src/drivers/s3.ts';
 
@@ -25,17 +25,11 @@ export function s3TestEnv(): S3TestEnv | undefined {
  * registers a failing test so the missing service cannot go unnoticed.
  */
 export function haveS3(suite: string): boolean {
-  if (s3TestEnv()) return true;
-  const why = `${suite}: MODELSHELF_TEST_S3_ENDPOINT/MODELSHELF_TEST_S3_BUCKET are unset; run eval "$(scripts/ceph-dev.sh up)"`;
-  if (process.env.CI === 'true') {
-    it(`requires S3 (${suite})`, () => {
-      throw new Error(`${why} (CI=true: the S3 service is required)`);
-    });
-  } else {
-    console.warn(`SKIPPED ${why}`);
-    it.skip(`requires S3 (${suite})`, () => {});
-  }
-  return false;
+  return skipUnless({
+    suite,
+    missing: unsetEnv(['MODELSHELF_TEST_S3_ENDPOINT', 'MODELSHELF_TEST_S3_BUCKET']),
+    enable: CEPH_UP,
+  });
 }
 
 /** A fresh random prefix in the test bucket, so runs never see each other's keys. */

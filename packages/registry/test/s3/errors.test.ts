@@ -36,7 +36,7 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-if (haveS3('S3 driver errors')) {
+describe.runIf(haveS3('registry: S3 driver errors'))('S3 driver errors', () => {
   const env = s3TestEnv()!;
   const endpoint = encodeURIComponent(env.endpoint);
 
@@ -92,4 +92,4 @@ if (haveS3('S3 driver errors')) {
       await driver.close();
     });
   });
-}
+});

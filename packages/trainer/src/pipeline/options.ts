@@ -31,14 +31,19 @@ export interface TrainOptions {
   seed?: number;
   /** Kepler's machine_spec, copied into metadata when given. */
   machineSpec?: Record<string, unknown>;
+  /** Stops between two models (Ctrl-C): train() then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface ResolvedOptions
-  extends Required<Omit<TrainOptions, 'pipelineName' | 'machineSpec' | 'featureGroups' | 'outputTypes'>> {
+  extends Required<
+    Omit<TrainOptions, 'pipelineName' | 'machineSpec' | 'featureGroups' | 'outputTypes' | 'signal'>
+  > {
   featureGroups: FeatureGroup[];
   outputTypes: OutputType[];
   pipelineName?: string;
   machineSpec?: Record<string, unknown>;
+  signal?: AbortSignal;
 }
 
 export function resolveOptions(o: TrainOptions): ResolvedOptions {

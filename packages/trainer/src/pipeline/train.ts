@@ -3,6 +3,7 @@
 // Deterministic: the same data, options and seed give identical artifact bytes and metadata.
 import { bestPerGroup } from '../evaluate/best.ts';
 import { holdoutSplit, takeRows, takeValues } from '../evaluate/holdout.ts';
+import { type HoldoutRecord, holdoutRecord } from '../evaluate/holdout-record.ts';
 import { meanAbsoluteError, meanAbsolutePercentageError, round2 } from '../evaluate/metrics.ts';
 import type { TrainingSet } from '../extract/select.ts';
 import { type ActivePipeline, activatePipelines, type SkippedPipeline } from '../features/activation.ts';
@@ -31,6 +32,8 @@ export interface TrainedModel {
   mape: number;
   components: Record<string, ComponentScore>;
   rows: { train: number; test: number };
+  /** The held-out rows with measured and predicted watts (published as holdout.json). */
+  holdout: HoldoutRecord;
   exported: ExportedModel;
   metadata: Record<string, unknown>;
   /** The fitted model of each component, on raw feature rows in `features` order (in-process evaluation). */
@@ -75,6 +78,9 @@ export async function trainLoaded(data: LoadedData, opts: ResolvedOptions): Prom
   const failures: TrainerFailure[] = [];
   for (const pipeline of activation.active) {
     for (const trainer of opts.trainers) {
+      // Let a signal (Ctrl-C) be delivered between models, and stop there when it came.
+      await new Promise((resolve) => setImmediate(resolve));
+      opts.signal?.throwIfAborted();
       try {
         models.push(await trainOne(pipeline, trainer, data, opts));
       } catch (err) {
@@ -122,11 +128,13 @@ async function trainOne(
   const fitOptions = { seed: opts.seed, features: set.features };
   const fitted: Record<string, FittedComponent> = {};
   const components: Record<string, ComponentScore> = {};
+  const heldOut: Record<string, { measured: Float64Array; predicted: ArrayLike<number> }> = {};
   for (const [component, y] of Object.entries(set.y)) {
     const model = await trainer.fit(xTrain, takeValues(y, split.train), fitOptions);
     const yTest = takeValues(y, split.test);
     const predicted = model.predict(xTest);
     fitted[component] = model;
+    heldOut[component] = { measured: yTest, predicted };
     components[component] = {
       mae: round2(meanAbsoluteError(yTest, predicted)),
       mape: round2(meanAbsolutePercentageError(yTest, predicted)),
@@ -153,6 +161,7 @@ async function trainOne(
     mape,
     components,
     rows: { train: split.train.length, test: split.test.length },
+    holdout: holdoutRecord(opts.seed, takeValues(set.timestamps, split.test), heldOut),
     exported,
     metadata: keplerMetadata({ pipeline, trainer, exported, components, mae, mape, set, data, opts }),
     fitted,

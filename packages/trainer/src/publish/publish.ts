@@ -4,6 +4,7 @@
 // beats the mae recorded on the version the name currently resolves to (pin, else latest).
 import { lenientModelMetadata } from '@modelshelf/formats';
 import { ModelNotFoundError, type Store } from '@modelshelf/registry';
+import { encodeHoldout, HOLDOUT_FILE } from '../evaluate/holdout-record.ts';
 import type { TrainedModel } from '../pipeline/train.ts';
 
 export interface PublishModelsOptions {
@@ -14,6 +15,8 @@ export interface PublishModelsOptions {
    * Undefined: publish every model (a one-shot run).
    */
   improvement?: number;
+  /** Stops before the next model (Ctrl-C): what was published stays, the rest is not attempted. */
+  signal?: AbortSignal;
 }
 
 export type PublishAction = 'published' | 'skipped' | 'dry-run';
@@ -37,6 +40,7 @@ export async function publishModels(
 ): Promise<PublishDecision[]> {
   const decisions: PublishDecision[] = [];
   for (const model of models) {
+    if (options.signal?.aborted) break;
     const base = { model: model.name, mae: model.mae };
     const gate =
       store && options.improvement !== undefined
@@ -52,7 +56,13 @@ export async function publishModels(
     }
     const result = await store.publish({
       model: model.name,
-      files: model.exported.files.map((f) => ({ path: f.path, data: f.data })),
+      files: [
+        ...model.exported.files.map((f) => ({ path: f.path, data: f.data })),
+        // Beside the artifacts so that `modelshelf report` can draw this version's holdout later.
+        ...(model.exported.files.some((f) => f.path === HOLDOUT_FILE)
+          ? []
+          : [{ path: HOLDOUT_FILE, data: encodeHoldout(model.holdout) }]),
+      ],
       formats: model.exported.formats,
       metadata: model.metadata,
     });

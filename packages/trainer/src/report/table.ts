@@ -5,9 +5,15 @@ import type { ReportDocument } from './document.ts';
 export function formatReport(doc: ReportDocument): string {
   const lines: string[] = [];
   lines.push(
-    `${doc.energySource} from ${doc.origin}: ${doc.extracted.rows} rows, ${doc.extracted.features.length} features, components ${doc.extracted.components.join(', ')}`,
+    `${doc.energySource} from ${doc.origin}: ${doc.extracted.rows} rows extracted, ${doc.extracted.features.length} features, components ${doc.extracted.components.join(', ')}`,
   );
   for (const n of doc.notes) lines.push(`note: ${n}`);
+  const used = [...new Set(doc.models.map((m) => m.rows.train + m.rows.test))].sort((a, b) => b - a);
+  if (used.length > 0 && (used.length > 1 || used[0] !== doc.extracted.rows)) {
+    lines.push(
+      `note: models train on the rows with a value in every feature and component they use: ${used.join(' or ')} of the ${doc.extracted.rows}, 10% of them held out (train/test below)`,
+    );
+  }
   const components = doc.extracted.components;
   if (doc.models.length > 0) {
     const header = [
@@ -23,12 +29,18 @@ export function formatReport(doc: ReportDocument): string {
       fmt(m.mae),
       fmt(m.mape),
       ...components.map((c) =>
-        m.components[c] ? `${fmt(m.components[c].mae)}/${fmt(m.components[c].mape)}` : '-',
+        m.components[c] ? `${fmt(m.components[c].mae)}/${mapeCell(m.components[c].mape)}` : '-',
       ),
       `${m.rows.train}/${m.rows.test}`,
       publishCell(m.publish),
     ]);
     lines.push('', ...alignColumns([header, ...rows]));
+    const flat = components.filter((c) => doc.models.some((m) => m.components[c]?.mape === -1));
+    if (flat.length > 0) {
+      lines.push(
+        `n/a: no held-out row had measured ${flat.join(', ')} power above 0 W (the data reports none), so mape is undefined there (Kepler's metadata records -1)`,
+      );
+    }
   } else {
     lines.push('', 'no model was trained');
   }
@@ -57,6 +69,10 @@ function publishCell(p: ReportDocument['models'][number]['publish']): string {
   return p.action;
 }
 
+function mapeCell(mape: number): string {
+  return mape < 0 ? 'n/a' : fmt(mape);
+}
+
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(2);
 }
@@ -67,7 +83,7 @@ export function alignColumns(rows: string[][]): string[] {
   return rows.map((r) =>
     r
       .map((cell, c) =>
-        /^-?[0-9.]+(\/-?[0-9.]+)?$/.test(cell) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!),
+        /^-?[0-9.]+(\/(-?[0-9.]+|n\/a))?$/.test(cell) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!),
       )
       .join('  ')
       .trimEnd(),

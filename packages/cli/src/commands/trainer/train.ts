@@ -28,6 +28,7 @@ export interface TrainCommandOptions {
   dryRun: boolean;
   watchInterval?: string;
   improvement?: string;
+  report?: string;
 }
 
 const list = (value: string): string[] =>
@@ -66,6 +67,10 @@ export function registerTrainCommand(program: Command, options: RegisterTrainOpt
     .option('--node-type <n>', 'Kepler node type index recorded in the model name and metadata', '0')
     .option('--seed <n>', 'seed of the holdout split and of every trainer', '0')
     .option('--dry-run', 'train and report without publishing', false)
+    .option(
+      '--report <dir>',
+      'also write an HTML report of the run into <dir>: holdout plots, errors, the estimator’s choice per feature group',
+    )
     .option('--watch-interval <duration>', 'keep retraining on a sliding window every <duration> (e.g. 10m)')
     .addOption(
       new Option(
@@ -78,69 +83,140 @@ export function registerTrainCommand(program: Command, options: RegisterTrainOpt
       `
 Examples:
   $ modelshelf train --data prom_response.json --energy-source rapl-sysfs --dry-run
+  $ modelshelf train --data prom_response.json --energy-source rapl-sysfs --report ./report
   $ modelshelf train --prometheus http://127.0.0.1:9090 --start now-1h --end now --energy-source rapl-sysfs
   $ modelshelf train --prometheus http://prom:9090 --start now-2h --end now --energy-source acpi --watch-interval 15m --improvement 5
   $ modelshelf train --data preprocess_abs_default_rapl_BPFOnly.csv --energy-source rapl --feature-groups BPFOnly=bpf_cpu_time_ms`,
     )
     .action(
       runAction(async (opts: TrainCommandOptions, cmd: Command) => {
-        const out = outputFor(cmd);
-        const trainer = await import('@modelshelf/trainer');
-        const catalog =
-          typeof options.catalog === 'function'
-            ? await options.catalog()
-            : (options.catalog ?? defaultCatalog(trainer));
-        const trainers = trainer.pickTrainers(catalog, opts.trainers);
-        const improvement = opts.improvement === undefined ? undefined : parsePercent(opts.improvement);
-        const anchor = Date.now() / 1000;
-        const baseOptions = (elapsed: number): TrainOptions => ({
-          source: dataSource(trainer, opts, anchor, elapsed),
-          energySource: opts.energySource,
-          featureGroups: opts.featureGroups,
-          trainers,
-          outputTypes: opts.outputTypes,
-          pipelineName: opts.pipeline,
-          nodeType: parseWhole(opts.nodeType, '--node-type'),
-          seed: parseWhole(opts.seed, '--seed'),
-        });
-        baseOptions(0); // validates the data options before opening the store
-        const store: Store | undefined = opts.dryRun ? undefined : await openStoreFromOptions(cmd);
+        // From the first moment, so that a Ctrl-C while the trainers load is answered too.
+        const interrupt = interruptible();
         try {
-          if (opts.watchInterval) {
-            const controller = new AbortController();
-            const stop = () => controller.abort();
-            process.once('SIGINT', stop);
-            process.once('SIGTERM', stop);
-            try {
-              await trainer.watchAndTrain({
-                store,
-                intervalSeconds: trainer.parseDuration(opts.watchInterval, '--watch-interval'),
-                optionsFor: baseOptions,
-                improvement: improvement ?? trainer.DEFAULT_IMPROVEMENT,
-                dryRun: opts.dryRun,
-                signal: controller.signal,
-                onCycle: (c) => printCycle(trainer, out, c),
-              });
-            } finally {
-              process.off('SIGINT', stop);
-              process.off('SIGTERM', stop);
-            }
-            return;
-          }
-          const result = await trainer.train(baseOptions(0));
-          const decisions = await trainer.publishModels(store, result.models, {
-            dryRun: opts.dryRun,
-            improvement,
-          });
-          const doc = trainer.reportDocument(result, decisions);
-          if (out.json) out.printJson(doc);
-          else out.streams.stdout.write(trainer.formatReport(doc));
-          return result.models.length === 0 ? EXIT_CODES.usage : undefined;
+          return await trainCommand(opts, cmd, options, interrupt.signal);
         } finally {
-          await store?.close();
+          interrupt.release();
         }
       }),
     );
+}
+
+async function trainCommand(
+  opts: TrainCommandOptions,
+  cmd: Command,
+  options: RegisterTrainOptions,
+  signal: AbortSignal,
+): Promise<number | undefined> {
+  const out = outputFor(cmd);
+  const trainer = await import('@modelshelf/trainer');
+  if (signal.aborted) return interrupted(out, []);
+  const catalog =
+    typeof options.catalog === 'function'
+      ? await options.catalog()
+      : (options.catalog ?? defaultCatalog(trainer));
+  const trainers = trainer.pickTrainers(catalog, opts.trainers);
+  const improvement = opts.improvement === undefined ? undefined : parsePercent(opts.improvement);
+  const anchor = Date.now() / 1000;
+  const baseOptions = (elapsed: number): TrainOptions => ({
+    source: dataSource(trainer, opts, anchor, elapsed),
+    energySource: opts.energySource,
+    featureGroups: opts.featureGroups,
+    trainers,
+    outputTypes: opts.outputTypes,
+    pipelineName: opts.pipeline,
+    nodeType: parseWhole(opts.nodeType, '--node-type'),
+    seed: parseWhole(opts.seed, '--seed'),
+  });
+  baseOptions(0); // validates the data options before opening the store
+  if (opts.report && opts.watchInterval) {
+    throw new InvalidArgumentError(
+      '--report writes the report of one run and cannot follow --watch-interval',
+      'run `modelshelf report MODEL --out DIR` on the published versions instead',
+    );
+  }
+  const store: Store | undefined = opts.dryRun ? undefined : await openStoreFromOptions(cmd);
+  try {
+    if (opts.watchInterval) {
+      await trainer.watchAndTrain({
+        store,
+        intervalSeconds: trainer.parseDuration(opts.watchInterval, '--watch-interval'),
+        optionsFor: baseOptions,
+        improvement: improvement ?? trainer.DEFAULT_IMPROVEMENT,
+        dryRun: opts.dryRun,
+        signal,
+        onCycle: (c) => printCycle(trainer, out, c),
+      });
+      return;
+    }
+    let result: Awaited<ReturnType<Trainer['train']>>;
+    let decisions: Awaited<ReturnType<Trainer['publishModels']>> = [];
+    try {
+      result = await trainer.train({ ...baseOptions(0), signal });
+      decisions = await trainer.publishModels(store, result.models, {
+        dryRun: opts.dryRun,
+        improvement,
+        signal,
+      });
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      return interrupted(out, decisions);
+    }
+    if (signal.aborted) return interrupted(out, decisions, result.models.length);
+    const doc = trainer.reportDocument(result, decisions);
+    if (out.json) out.printJson(doc);
+    else out.streams.stdout.write(trainer.formatReport(doc));
+    if (opts.report) {
+      const html = await import('@modelshelf/trainer/report');
+      const input = await html.trainingReport(result, decisions, { store });
+      const file = await html.writeReport(opts.report, input);
+      out.streams.stderr.write(`report: ${file}\n`);
+    }
+    return result.models.length === 0 ? EXIT_CODES.usage : undefined;
+  } finally {
+    await store?.close();
+  }
+}
+
+/** Exit status of a command stopped by Ctrl-C (128 + SIGINT), as a shell reports it. */
+const INTERRUPTED_EXIT = 130;
+
+/** Ctrl-C (or SIGTERM) during a run: stop at the next model, keep what was published. */
+function interruptible(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    release() {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+/** What an interrupted run kept: the versions published before the signal, and what it did not do. */
+function interrupted(
+  out: ReturnType<typeof outputFor>,
+  decisions: readonly { model: string; action: string; version?: number }[],
+  trained?: number,
+): number {
+  const published = decisions.filter((d) => d.action === 'published');
+  const lines = [
+    trained === undefined
+      ? 'interrupted while training, before publishing'
+      : `interrupted while publishing ${trained} trained model${trained === 1 ? '' : 's'}`,
+    published.length
+      ? `kept (published before the interruption): ${published.map((d) => `${d.model}@${d.version}`).join(', ')}`
+      : 'nothing was published: the store is unchanged',
+  ];
+  if (trained !== undefined && trained > published.length) {
+    lines.push(
+      `not published: ${trained - published.length} trained model${trained - published.length === 1 ? '' : 's'} (run train again to publish them)`,
+    );
+  }
+  for (const l of lines) out.streams.stderr.write(`${l}\n`);
+  return INTERRUPTED_EXIT;
 }
 
 function printCycle(trainer: Trainer, out: ReturnType<typeof outputFor>, c: WatchCycle): void {

@@ -22,6 +22,18 @@ export class BucketNotFoundError extends StorageUnavailableError {
   }
 }
 
+/** No credentials anywhere the SDK looks: nothing was sent, so nothing was refused. */
+export class CredentialsMissingError extends StorageUnavailableError {
+  override name = 'CredentialsMissingError';
+  override readonly hint: string;
+  constructor(location: string, endpoint: string, cause?: unknown) {
+    super(location, 'no S3 credentials found', cause);
+    this.message = `no S3 credentials found for ${location}: nothing was sent to ${endpoint}`;
+    this.hint =
+      'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile in ~/.aws/credentials';
+  }
+}
+
 export class CredentialsRefusedError extends StorageUnavailableError {
   override name = 'CredentialsRefusedError';
   override readonly hint: string;
@@ -108,12 +120,7 @@ export function toStorageError(err: unknown, ctx: ErrorContext): ModelshelfError
     return new CredentialsRefusedError(ctx.location, ctx.endpoint, name, sanitizedCause(err, false));
   }
   if (name === 'CredentialsProviderError') {
-    return new CredentialsRefusedError(
-      ctx.location,
-      ctx.endpoint,
-      'no credentials found',
-      sanitizedCause(err, true),
-    );
+    return new CredentialsMissingError(ctx.location, ctx.endpoint, sanitizedCause(err, true));
   }
   if (name === 'AccessDenied' || status === 403) {
     return ctx.write
