@@ -49,6 +49,15 @@ export {
   readKeplerArchive,
   type Transform,
 } from './kepler-archive/index.ts';
+export {
+  lenientModelMetadata,
+  type MachineSpec,
+  type ModelMetadata,
+  ModelMetadataError,
+  machineSpecSchema,
+  modelMetadataSchema,
+  parseModelMetadata,
+} from './metadata.ts';
 export * from './modelshelf-json.ts';
 export { createSavedModelCodec, SAVEDMODEL_FORMAT, savedModelCodec } from './savedmodel.ts';
 export { decodeTfliteNetwork, TFLITE_FILE, TFLITE_FORMAT, tfliteCodec } from './tflite.ts';

@@ -30,7 +30,20 @@ export { type FetchResult, fetchVersion, filesFromCache } from './fetch/fetch-ve
 // Formats and Kepler's arithmetic belong to @modelshelf/formats; the loader re-exports nothing of it.
 export * from './kepler/index.ts';
 export { createLoaderMetrics, type LoaderMetrics } from './metrics/loader-metrics.ts';
-export { type BestModel, type BestModelQuery, type Candidate, selectBestModel } from './policy/best-model.ts';
+export { mayFallBack, olderVersions } from './policy/availability.ts';
+export {
+  type BestModel,
+  type BestModelQuery,
+  type Candidate,
+  rankModels,
+  selectBestModel,
+} from './policy/best-model.ts';
+export {
+  failedCondition,
+  type MetadataCondition,
+  MetadataFilterError,
+  parseMetadataFilter,
+} from './policy/metadata-filter.ts';
 export { chooseTarget, shouldMove, type Target } from './policy/version-policy.ts';
 export { type PredictRowsOptions, type PredictRowsResult, predictRows } from './predict/predict-rows.ts';
 export { type HintSource, watchHeadFile } from './source/fs-events.ts';

@@ -1,4 +1,5 @@
 // FormatCodec for Kepler weight JSON: a version holding one weight file (plus optionally metadata.json).
+import { lenientModelMetadata } from '../metadata.ts';
 import type { ArtifactFiles, DecodeContext, FormatCodec } from '../types.ts';
 import { KEPLER_WEIGHTS_FORMAT, KeplerWeightsError } from './errors.ts';
 import { KeplerPowerModel } from './power-model.ts';
@@ -32,7 +33,7 @@ export function resolveKeplerTrainer(
   options: DecodeKeplerWeightsOptions,
   fileModelName: string | undefined,
 ): string | undefined {
-  const meta = options.metadata ?? {};
+  const meta = lenientModelMetadata(options.metadata);
   const fromMeta =
     typeof meta.trainer === 'string'
       ? meta.trainer
@@ -133,9 +134,9 @@ const definedOnly = (o: KeplerWeightsCodecOptions): KeplerWeightsCodecOptions =>
  * model_name `<Trainer>_<node type>`) and the training machine's cores.
  */
 export function optionsFromContext(context: DecodeContext | undefined): KeplerWeightsCodecOptions {
-  const meta = context?.metadata ?? {};
-  const spec = meta.machine_spec as { cores?: unknown } | undefined;
-  const modelCores = typeof spec?.cores === 'number' && spec.cores > 0 ? spec.cores : undefined;
+  const meta = lenientModelMetadata(context?.metadata);
+  const cores = meta.machine_spec?.cores;
+  const modelCores = cores !== undefined && cores > 0 ? cores : undefined;
   const trainer =
     typeof meta.trainer === 'string'
       ? meta.trainer

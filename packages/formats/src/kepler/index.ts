@@ -8,6 +8,7 @@ export {
   optionsFromContext,
   resolveKeplerTrainer,
 } from './codec.ts';
+export { type KeplerCurveKind, keplerCurve } from './curves.ts';
 export type { KeplerComponentSpec, KeplerFeatureSpec, KeplerWeightsSpec } from './encode.ts';
 export { encodeKeplerWeights, keplerWeightsToSpec } from './encode.ts';
 export { KEPLER_WEIGHTS_FORMAT, KeplerInputError, KeplerWeightsError } from './errors.ts';
@@ -16,6 +17,13 @@ export { linearModelToKeplerWeights, writeKeplerWeightsFile } from './export.ts'
 export type { GoArch } from './go-uint64.ts';
 export { fillNodeComponentsMilliwatts, goFloat64ToUint64 } from './go-uint64.ts';
 export { sidecarFeatureGroup, sidecarMainFeatureIndex } from './main-feature.ts';
+export {
+  buildKeplerModelPath,
+  type KeplerModelPath,
+  keplerModelName,
+  nodeTypeOfModelName,
+  parseKeplerModelPath,
+} from './model-path.ts';
 export type {
   KeplerCurveInput,
   KeplerMeanVarianceRule,
@@ -38,6 +46,7 @@ export type { KeplerSemantics } from './semantics.ts';
 export { defaultMeanVariance, KEPLER_SEMANTICS, keplerSemanticsOptions } from './semantics.ts';
 export type { KeplerPredictorKind } from './trainer.ts';
 export { CURVE_FIT_WEIGHT_COUNT, predictorKindForTrainer, trainerFromModelName } from './trainer.ts';
+export * from './vocabulary.ts';
 export type { KeplerComponentWeights, KeplerNumericalFeature, KeplerWeights } from './weights-schema.ts';
 export { KEPLER_COMPONENTS, parseKeplerWeights, parseKeplerWeightsJson } from './weights-schema.ts';
 export {

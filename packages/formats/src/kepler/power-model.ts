@@ -26,6 +26,7 @@
 // Oldest schema (mean/variance, no scale): `meanVariance` 'standard-scaler' (default) evaluates it as Kepler v0.5.5
 // did; 'ignore' as Kepler ≥ 0.7 does (no scale key = scale 0: every such feature skipped, bias only).
 import type { DecodedModel } from '../types.ts';
+import { keplerCurve } from './curves.ts';
 import { KEPLER_WEIGHTS_FORMAT, KeplerInputError } from './errors.ts';
 import { fillNodeComponentsMilliwatts, type GoArch, goFloat64ToUint64 } from './go-uint64.ts';
 import { compileLinearKernel, type LinearKernel } from './linear-kernel.ts';
@@ -478,14 +479,5 @@ function addCategorical(
 }
 
 function curve(kind: KeplerPredictorKind, w: Float64Array, base: number, x0: number): number {
-  switch (kind) {
-    case 'logarithmic':
-      return base + w[0]! * Math.log(w[1]! * x0 + 1) + w[2]!;
-    case 'exponential':
-      return base + w[0]! * Math.exp(w[1]! * x0) + w[2]!;
-    case 'logistic':
-      return base + w[0]! / (1 + Math.exp(-w[2]! * (x0 - w[1]!))) + w[3]!;
-    default:
-      return base;
-  }
+  return kind === 'linear' ? base : keplerCurve(kind, w, x0, base);
 }

@@ -8,9 +8,10 @@
 import { z } from 'zod';
 import { KeplerWeightsError } from './errors.ts';
 import { CURVE_FIT_WEIGHT_COUNT, type KeplerPredictorKind } from './trainer.ts';
+import { POWER_COMPONENTS } from './vocabulary.ts';
 
 /** Component names Kepler's Go estimator knows (energy sources rapl-sysfs and acpi). */
-export const KEPLER_COMPONENTS = ['package', 'core', 'uncore', 'dram', 'platform'] as const;
+export const KEPLER_COMPONENTS = POWER_COMPONENTS;
 
 export type KeplerSchema = 'current' | 'v0.6' | 'mean-variance';
 

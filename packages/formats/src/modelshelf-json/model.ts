@@ -1,5 +1,6 @@
 // The in-memory form of a modelshelf-json model: what trainers build, what the encoder writes and what the
 // decoder returns. Large arrays are typed arrays so a 200k-row KNN model costs no per-row objects.
+import { POWER_COMPONENTS } from '../kepler/vocabulary.ts';
 
 export const MODELSHELF_JSON_FORMAT = 'modelshelf-json';
 /** The one file of the format inside a version. */
@@ -140,7 +141,7 @@ export type ModelshelfModel =
   | (ModelBase & { kind: 'svr'; components: Record<string, SvrComponent> })
   | (ModelBase & { kind: 'xgboost'; components: Record<string, XgboostComponent> });
 
-const COMPONENT_ORDER = ['package', 'core', 'uncore', 'dram', 'platform'];
+const COMPONENT_ORDER: readonly string[] = POWER_COMPONENTS;
 
 /** Kepler's component order first, then any other name in code-point order: the order of outputs and of the file. */
 export function orderedComponents(names: Iterable<string>): string[] {

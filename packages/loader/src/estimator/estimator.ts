@@ -95,6 +95,7 @@ export async function startEstimator(options: EstimatorOptions): Promise<Estimat
       trust: options.trust,
       logger,
       metrics: registry,
+      estimatorMetrics: metrics,
       disposeGraceMs: options.disposeGraceMs,
     });
   } catch (err) {

@@ -11,6 +11,8 @@ export type Outcome = 'ok' | 'error';
 export interface EstimatorMetrics {
   request(route: string, outcome: Outcome, seconds: number, rows: number): void;
   inflight(delta: number): void;
+  /** A model chosen for a route could not be served (decode, integrity, trust, …); the next one is tried. */
+  modelRefused(route: string, model: string, reason: string): void;
   /** A route now serves this version (first load, swap, or a best-model switch). */
   served(state: ServedLabels): void;
 }
@@ -49,6 +51,12 @@ export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
     help: 'Requests being answered now.',
     registers,
   });
+  const refused = new Counter({
+    name: 'modelshelf_estimator_model_refusals_total',
+    help: 'Models chosen for a route (best-model choice) that could not be served, by model and reason; the next candidate is tried.',
+    labelNames: ['route', 'model', 'reason'],
+    registers,
+  });
   // An info-style gauge: 1 for the (route, model, version, digest) each route serves now, and no
   // series for what it served before, so `count by (model, version)` is the rollout across nodes.
   const servedInfo = new Gauge({
@@ -59,6 +67,7 @@ export function createEstimatorMetrics(registry: Registry): EstimatorMetrics {
   });
   const servedNow = new Map<string, Record<'route' | 'model' | 'version' | 'digest', string>>();
   return {
+    modelRefused: (route, model, reason) => refused.inc({ route, model, reason }),
     served({ route, model, version, digest }) {
       const labels = { route, model, version: String(version), digest };
       const before = servedNow.get(route);

@@ -1,8 +1,16 @@
 // Kepler's estimator-sidecar protocol (docs/estimator-protocol.md), as spoken by Kepler's Go client
 // (pkg/model/estimator/sidecar) and kepler-model-server's Python sidecar (estimate/estimator.py):
 // one JSON request per connection, one JSON response, then the server closes.
+import { normaliseEnergySource, OUTPUT_TYPES, type OutputType } from '@modelshelf/formats';
 import { ModelshelfError } from '@modelshelf/registry';
 import { z } from 'zod';
+import {
+  type MetadataCondition,
+  MetadataFilterError,
+  parseMetadataFilter,
+} from '../policy/metadata-filter.ts';
+
+export { normaliseEnergySource, OUTPUT_TYPES, type OutputType };
 
 /** Bounds on what a request may carry; the byte bound is enforced by the framer before parsing. */
 export const LIMITS = {
@@ -12,9 +20,6 @@ export const LIMITS = {
   maxNameLength: 256,
   maxSystemFeatures: 64,
 };
-
-export const OUTPUT_TYPES = ['AbsPower', 'DynPower'] as const;
-export type OutputType = (typeof OUTPUT_TYPES)[number];
 
 const name = z.string().min(1).max(LIMITS.maxNameLength);
 // Go marshals a nil slice as null: treat it as empty.
@@ -48,8 +53,12 @@ export interface PowerRequest {
   source: string;
   /** The node's categorical values, e.g. {"cpu_architecture": "Sapphire Rapids"}. */
   system: Record<string, string>;
+  /** Kepler's `trainer_name`: only models whose name contains it are chosen. */
   trainerName?: string;
+  /** Kepler's `filter` text, as sent. */
   filter?: string;
+  /** `filter` parsed: bounds on metadata a chosen model must meet. */
+  conditions: MetadataCondition[];
 }
 
 export interface PowerResponse {
@@ -71,13 +80,6 @@ export class ProtocolError extends ModelshelfError {
   constructor(message: string) {
     super(message, 'usage', 'PROTOCOL', 'see docs/estimator-protocol.md for the request format');
   }
-}
-
-/** Kepler's sidecar maps every RAPL flavour to rapl-sysfs (and a missing source to it too). */
-export function normaliseEnergySource(source: string | null | undefined): string {
-  if (!source || source.includes('rapl')) return 'rapl-sysfs';
-  if (['hmc', 'redfish'].includes(source)) return 'acpi';
-  return source;
 }
 
 /** Parses and checks one request text. Throws ProtocolError naming the offending field. */
@@ -114,6 +116,13 @@ export function parsePowerRequest(text: string): PowerRequest {
       `"system_features" has ${r.system_features.length} names but "system_values" ${r.system_values.length} values`,
     );
   }
+  let conditions: MetadataCondition[];
+  try {
+    conditions = parseMetadataFilter(r.filter ?? undefined);
+  } catch (err) {
+    if (err instanceof MetadataFilterError) throw new ProtocolError(`invalid "filter": ${err.message}`);
+    throw err;
+  }
   return {
     metrics: r.metrics,
     values: r.values,
@@ -122,6 +131,7 @@ export function parsePowerRequest(text: string): PowerRequest {
     system: Object.fromEntries(r.system_features.map((f, i) => [f, r.system_values[i]!])),
     trainerName: r.trainer_name || undefined,
     filter: r.filter || undefined,
+    conditions,
   };
 }
 

@@ -1,9 +1,13 @@
 // Which model answers a request: one route per (energy source, output type), after Kepler's sidecar,
 // which keeps one loaded model per pair. A route is either configured explicitly with a reference
 // (`rapl-sysfs/AbsPower=<model>[@version|@alias]`) or chosen with Kepler's best-model rule (lowest
-// MAE among the models whose features the node can supply) on the first request for that pair, using
-// the request's metrics as the available features unless the operator fixed them. Best-model routes
-// are re-evaluated periodically: a newly better model replaces the old one once it is loaded.
+// MAE among the models whose features the node can supply, narrowed by the request's trainer_name
+// and filter) on the first request for that pair, using the request's metrics as the available
+// features unless the operator fixed them. Only models this estimator can decode compete; when the
+// best one still fails to load (decode, integrity, trust), the next is tried, and each refusal is
+// logged and counted (modelshelf_estimator_model_refusals_total). When nothing can be served the
+// request is answered at once with every model tried and why it failed. Best-model routes are
+// re-evaluated periodically: a newly better model replaces the old one once it is loaded.
 //
 // Each route holds a ModelWatcher, which follows new versions (and pins) of its model and swaps them
 // in without blocking readers. Requests take a lease per call, so no swap disposes a model in use.
@@ -11,12 +15,14 @@ import { EventEmitter } from 'node:events';
 import { InvalidArgumentError, type Store, type TrustPolicy } from '@modelshelf/registry';
 import type { Registry } from 'prom-client';
 import type { DefaultDecoded } from '../decode/default-decoder.ts';
-import { selectBestModel } from '../policy/best-model.ts';
+import { type BestModel, rankModels } from '../policy/best-model.ts';
+import type { MetadataCondition } from '../policy/metadata-filter.ts';
 import type { Served } from '../swap/served.ts';
 import type { Logger } from '../watch/logger.ts';
 import type { ModelWatcher } from '../watch/model-watcher.ts';
 import type { PollMode } from '../watch/options.ts';
 import { watchModel } from '../watch/watch-model.ts';
+import type { EstimatorMetrics } from './metrics.ts';
 import { normaliseEnergySource, type OutputType, type PowerRequest, ProtocolError } from './protocol.ts';
 
 export interface ExplicitRoute {
@@ -44,7 +50,18 @@ export interface WatchSettings {
   trust?: TrustPolicy;
   logger: Logger;
   metrics: Registry;
+  /** Where refused best-model candidates are counted. */
+  estimatorMetrics?: Pick<EstimatorMetrics, 'modelRefused'>;
   disposeGraceMs?: number;
+}
+
+/** What a best-model route is chosen by: the request's pair, metrics, trainer_name and filter. */
+interface Choice {
+  source: string;
+  outputType: OutputType;
+  features: string[];
+  trainerName?: string;
+  conditions: readonly MetadataCondition[];
 }
 
 /** What one route serves now. */
@@ -137,7 +154,8 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
 
   /**
    * A lease on the model for this request. Waits (at most `timeoutMs`) only while a route's first
-   * model is loading; once a route serves, this never waits, whatever swaps are under way.
+   * check is under way; once that check is over, this never waits: it serves, or answers at once
+   * with why nothing is served.
    */
   async lease(request: PowerRequest, timeoutMs: number): Promise<RouteLease> {
     const route = await this.routeFor(request, timeoutMs);
@@ -145,12 +163,17 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
     let lease = tracked.watcher.acquire();
     if (!lease) {
       await withTimeout(
-        tracked.watcher.ready(),
+        tracked.watcher.settled(),
         timeoutMs,
         () => `no model loaded yet for ${route.key} (still loading after ${timeoutMs} ms)`,
       );
       lease = tracked.watcher.acquire();
-      if (!lease) throw new ProtocolError(`no model loaded for ${route.key}`);
+      if (!lease) {
+        const failure = tracked.watcher.failure();
+        throw new ProtocolError(
+          `no model served for ${route.key}: ${failure ? `${failure.message} (${failure.hint})` : 'nothing loaded'}`,
+        );
+      }
     }
     tracked.enter();
     const taken = lease;
@@ -184,8 +207,17 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
         `no model configured for ${routeKey(request.source, request.outputType)} (configured: ${known}); add --model ${request.source}/${request.outputType}=<ref> or enable best-model selection`,
       );
     }
-    const features = this.best.availableFeatures ?? [...request.metrics].sort();
-    const key = `${routeKey(request.source, request.outputType)} [${features.join(',')}]`;
+    const choice: Choice = {
+      source: request.source,
+      outputType: request.outputType,
+      features: this.best.availableFeatures ?? [...request.metrics].sort(),
+      trainerName: request.trainerName,
+      conditions: request.conditions,
+    };
+    const key =
+      `${routeKey(request.source, request.outputType)} [${choice.features.join(',')}]` +
+      (request.trainerName ? ` trainer_name=${request.trainerName}` : '') +
+      (request.filter ? ` filter=${request.filter}` : '');
     const existing = this.routes.get(key);
     if (existing) return existing;
     const failed = this.failures.get(key);
@@ -198,67 +230,106 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
       );
     }
     if (!creating) {
-      creating = this.createBestRoute(key, request.source, request.outputType, features).finally(() =>
-        this.pending.delete(key),
-      );
+      creating = this.createBestRoute(key, choice).finally(() => this.pending.delete(key));
       creating.catch((error: Error) => this.failures.set(key, { at: Date.now(), error }));
       this.pending.set(key, creating);
     }
     return withTimeout(creating, timeoutMs, () => `selecting a model for ${key} took over ${timeoutMs} ms`);
   }
 
-  private async createBestRoute(
-    key: string,
-    source: string,
-    outputType: OutputType,
-    features: string[],
-  ): Promise<Route> {
-    const model = await this.chooseBest(source, outputType, features);
-    if (this.closed) throw new ProtocolError('estimator is shutting down');
-    const route: Route = { key, current: this.watch(key, model) };
-    this.routes.set(key, route);
-    const every = this.best?.reselectIntervalMs ?? 300_000;
-    route.timer = setInterval(() => void this.reselect(route, source, outputType, features), every);
-    route.timer.unref();
-    return route;
+  private async createBestRoute(key: string, choice: Choice): Promise<Route> {
+    const ranked = await this.rank(choice);
+    const tried: string[] = [];
+    for (const best of ranked) {
+      if (this.closed) throw new ProtocolError('estimator is shutting down');
+      const tracked = await this.tryCandidate(key, best, tried);
+      if (!tracked) continue;
+      if (this.closed) {
+        await tracked.watcher.close();
+        throw new ProtocolError('estimator is shutting down');
+      }
+      const route: Route = { key, current: tracked };
+      this.routes.set(key, route);
+      const served = tracked.watcher.current();
+      if (served) this.emit('update', stateOf(key, served));
+      const every = this.best?.reselectIntervalMs ?? 300_000;
+      route.timer = setInterval(() => void this.reselect(route, choice), every);
+      route.timer.unref();
+      return route;
+    }
+    throw new ProtocolError(
+      `no model can be served for ${key}: tried ${tried.length} (best first): ${tried.join('; ')}`,
+    );
   }
 
-  private async chooseBest(source: string, outputType: OutputType, features: string[]): Promise<string> {
-    const best = await selectBestModel(this.store, {
-      energySource: source,
-      outputType,
-      availableFeatures: features,
+  /** Every model the rule allows for `choice`, best first; a ProtocolError saying why when there is none. */
+  private async rank(choice: Choice): Promise<BestModel[]> {
+    const ranked = await rankModels(this.store, {
+      energySource: choice.source,
+      outputType: choice.outputType,
+      availableFeatures: choice.features,
       nodeType: this.best?.nodeType,
       pipeline: this.best?.pipeline,
+      trainerName: choice.trainerName,
+      conditions: choice.conditions,
     });
-    if (!best) {
-      const where = `${this.best?.pipeline ? `${this.best.pipeline}/` : ''}${source}/${outputType}/`;
+    if (ranked.length === 0) {
+      const where = `${this.best?.pipeline ? `${this.best.pipeline}/` : ''}${choice.source}/${choice.outputType}/`;
       throw new ProtocolError(
-        `no model under ${where} can be used with the metrics ${features.join(', ') || '(none)'}` +
-          (this.best?.nodeType !== undefined ? ` on node type ${this.best.nodeType}` : ''),
+        `no model under ${where} can be used with the metrics ${choice.features.join(', ') || '(none)'}` +
+          (this.best?.nodeType !== undefined ? ` on node type ${this.best.nodeType}` : '') +
+          (choice.trainerName ? ` and trainer_name ${choice.trainerName}` : '') +
+          (choice.conditions.length > 0 ? ' that meets the filter' : ''),
       );
     }
-    this.settings.logger.info(
-      { route: `${source}/${outputType}`, model: best.model, mae: best.mae },
-      'best model',
+    return ranked;
+  }
+
+  /**
+   * Watches `best` until its first check is over: the watcher when it serves, else undefined after
+   * closing it, logging and counting why, and adding that to `tried`.
+   */
+  private async tryCandidate(key: string, best: BestModel, tried: string[]): Promise<Tracked | undefined> {
+    const tracked = this.watch(key, best.model);
+    await tracked.watcher.settled();
+    const served = tracked.watcher.current();
+    if (served) {
+      this.settings.logger.info(
+        { route: key, model: best.model, version: served.version, mae: best.mae, passedOver: tried.length },
+        'best model',
+      );
+      return tracked;
+    }
+    const failure = tracked.watcher.failure();
+    const reason = failure?.reason ?? 'internal';
+    const why = failure?.message ?? 'closed before a model was loaded';
+    tried.push(`${best.model} (mae ${best.mae}): ${why}`);
+    this.settings.estimatorMetrics?.modelRefused(key, best.model, reason);
+    this.settings.logger.warn(
+      { route: key, model: best.model, mae: best.mae, reason, err: why },
+      'best model cannot be served; trying the next one',
     );
-    return best.model;
+    await tracked.watcher.close();
+    return undefined;
   }
 
   /** Switches a best-model route to a newly better model, once that model has loaded. */
-  private async reselect(route: Route, source: string, outputType: OutputType, features: string[]) {
+  private async reselect(route: Route, choice: Choice) {
     try {
-      const model = await this.chooseBest(source, outputType, features);
-      if (this.closed || model === route.current.watcher.ref.model) return;
-      const next = this.watch(route.key, model);
-      await next.watcher.ready();
-      if (this.closed) return void (await next.watcher.close());
-      const old = route.current;
-      route.current = next;
-      const served = next.watcher.current();
-      if (served) this.emit('update', stateOf(route.key, served));
-      const done = old.retire().finally(() => this.retiring.delete(done));
-      this.retiring.add(done);
+      const tried: string[] = [];
+      for (const best of await this.rank(choice)) {
+        if (this.closed || best.model === route.current.watcher.ref.model) return;
+        const next = await this.tryCandidate(route.key, best, tried);
+        if (!next) continue;
+        if (this.closed) return void (await next.watcher.close());
+        const old = route.current;
+        route.current = next;
+        const served = next.watcher.current();
+        if (served) this.emit('update', stateOf(route.key, served));
+        const done = old.retire().finally(() => this.retiring.delete(done));
+        this.retiring.add(done);
+        return;
+      }
     } catch (err) {
       this.settings.logger.warn({ route: route.key, err: String(err) }, 'best-model reselection failed');
     }

@@ -12,7 +12,7 @@
 // ratio's source would scale idle power by e.g. 2/96 on a 2-core node where Kepler uses 1.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { trainerFromModelName } from '@modelshelf/formats';
+import { nodeTypeOfModelName, trainerFromModelName } from '@modelshelf/formats';
 import type { KeplerModelFiles } from './import-scan.ts';
 
 type Json = Record<string, unknown>;
@@ -113,13 +113,7 @@ export async function keplerImportMetadata(
   const { feature_group: _fg, ...rowKeys } = row;
   const merged: Json = { ...rowKeys, ...extras, ...own };
   const modelName = typeof merged.model_name === 'string' ? merged.model_name : model.modelName;
-  const suffix = /_(\d+)$/.exec(modelName)?.[1];
-  const nodeType =
-    typeof merged.node_type === 'number'
-      ? merged.node_type
-      : suffix !== undefined
-        ? Number(suffix)
-        : undefined;
+  const nodeType = typeof merged.node_type === 'number' ? merged.node_type : nodeTypeOfModelName(modelName);
   const nodeTypeSpec = nodeType !== undefined ? pipeline.nodeTypes[String(nodeType)]?.attrs : undefined;
   const features = merged.features ?? (weights ? Object.keys(firstComponentFeatures(weights)) : undefined);
   return {

@@ -7,10 +7,9 @@
 // output type, so a tree, a pipeline, one model folder or one file can be given.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { keplerWeightsCodec } from '@modelshelf/formats';
+import { isOutputType, keplerWeightsCodec } from '@modelshelf/formats';
 import { InvalidArgumentError } from '@modelshelf/registry';
 
-const OUTPUT_TYPES = new Set(['AbsPower', 'DynPower']);
 /** Pipeline-level files, read by import-metadata.ts rather than imported. */
 const PIPELINE_FILE = /^(metadata\.json|node_type_index\.json|.+_model_metadata\.csv)$/;
 
@@ -43,7 +42,7 @@ function locate(file: string): (KeplerModelLocation & { rest: string[] }) | unde
   const parts = resolve(file).split(sep);
   // The last output-type segment with room for energy source before and feature group + file after.
   for (let i = parts.length - 3; i >= 2; i--) {
-    if (!OUTPUT_TYPES.has(parts[i]!)) continue;
+    if (!isOutputType(parts[i]!)) continue;
     const rest = parts.slice(i + 2);
     const fileName = rest[rest.length - 1]!;
     const modelName =

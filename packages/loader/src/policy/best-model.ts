@@ -1,8 +1,15 @@
 // Kepler's "best model" selection across models: among the models stored under
 // `[<pipeline>/]<energySource>/<outputType>/`, the one with the lowest `mae` in its metadata whose
-// `features` the node can all supply (and whose `node_type` matches, when one is given).
+// `features` the node can all supply (and whose `node_type` matches, when one is given), narrowed
+// like kepler-model-server's model server by the request's `trainer_name` (the model name contains
+// it) and `filter` (bounds on metadata). Only models this reader can decode compete: a version whose
+// manifest declares formats, none of which is in the format registry, is excluded up front.
 // Each model contributes the version a plain reference resolves to (its pin, else its latest).
+// `rankModels` returns every eligible model best first, so a caller whose first choice fails to
+// load can take the next.
+import { FORMAT_NAMES, type ModelMetadata, parseModelMetadata } from '@modelshelf/formats';
 import { type Manifest, parseModelName, type Store } from '@modelshelf/registry';
+import { failedCondition, type MetadataCondition } from './metadata-filter.ts';
 
 export interface BestModelQuery {
   energySource: string;
@@ -13,6 +20,12 @@ export interface BestModelQuery {
   nodeType?: number;
   /** A leading path segment, e.g. Kepler's pipeline name ("ec2-0.7.11"). */
   pipeline?: string;
+  /** Kepler's `trainer_name`: only models whose name contains it. */
+  trainerName?: string;
+  /** Kepler's `filter`, parsed: bounds the metadata must meet. */
+  conditions?: readonly MetadataCondition[];
+  /** Format names the reader decodes. Default: every format of @modelshelf/formats' registry. */
+  formats?: readonly string[];
 }
 
 export interface BestModel {
@@ -22,6 +35,7 @@ export interface BestModel {
   mae: number;
   features: string[];
   manifest: Manifest;
+  metadata: ModelMetadata;
 }
 
 export interface Candidate {
@@ -32,42 +46,80 @@ export interface Candidate {
   mae?: number;
 }
 
+/** Every eligible model, lowest mae first (ties in name order). `explain` receives every candidate considered. */
+export async function rankModels(
+  store: Store,
+  query: BestModelQuery,
+  explain?: (candidates: Candidate[]) => void,
+): Promise<BestModel[]> {
+  const prefix = `${query.pipeline ? `${query.pipeline}/` : ''}${query.energySource}/${query.outputType}/`;
+  parseModelName(prefix.slice(0, -1));
+  const available = new Set(query.availableFeatures);
+  const formats = new Set(query.formats ?? FORMAT_NAMES);
+  const candidates: Candidate[] = [];
+  const eligible: BestModel[] = [];
+  for (const summary of await store.listModels(prefix)) {
+    const version = summary.pin ?? summary.latest;
+    if (version === null) continue;
+    const candidate: Candidate = { model: summary.model, version };
+    candidates.push(candidate);
+    const leaf = summary.model.slice(summary.model.lastIndexOf('/') + 1);
+    if (query.trainerName && !leaf.includes(query.trainerName)) {
+      candidate.excluded = `trainer_name ${JSON.stringify(query.trainerName)} is not in the model name`;
+      continue;
+    }
+    let rec: Awaited<ReturnType<Store['readVersion']>>;
+    let meta: ModelMetadata;
+    try {
+      rec = await store.readVersion(summary.model, version);
+      meta = parseModelMetadata(rec.manifest.metadata);
+    } catch (err) {
+      candidate.excluded = (err as Error).message;
+      continue;
+    }
+    candidate.mae = meta.mae;
+    candidate.excluded = exclusion(rec.manifest, meta, available, formats, query);
+    if (candidate.excluded) continue;
+    eligible.push({
+      model: summary.model,
+      version,
+      digest: rec.digest,
+      mae: meta.mae!,
+      features: meta.features!,
+      manifest: rec.manifest,
+      metadata: meta,
+    });
+  }
+  explain?.(candidates);
+  // A stable sort: ties keep name order, so the choice is the same on every node.
+  return eligible.sort((a, b) => a.mae - b.mae);
+}
+
 /** The best model, or undefined when none qualifies. `explain` receives every candidate considered. */
 export async function selectBestModel(
   store: Store,
   query: BestModelQuery,
   explain?: (candidates: Candidate[]) => void,
 ): Promise<BestModel | undefined> {
-  const prefix = `${query.pipeline ? `${query.pipeline}/` : ''}${query.energySource}/${query.outputType}/`;
-  parseModelName(prefix.slice(0, -1));
-  const available = new Set(query.availableFeatures);
-  const candidates: Candidate[] = [];
-  let best: BestModel | undefined;
-  for (const summary of await store.listModels(prefix)) {
-    const version = summary.pin ?? summary.latest;
-    if (version === null) continue;
-    const rec = await store.readVersion(summary.model, version);
-    const meta = rec.manifest.metadata;
-    const features = Array.isArray(meta.features) ? meta.features.map(String) : undefined;
-    const mae = typeof meta.mae === 'number' ? meta.mae : Number(meta.mae);
-    const candidate: Candidate = { model: summary.model, version, mae };
-    candidates.push(candidate);
-    if (!features) candidate.excluded = 'metadata has no "features" list';
-    else if (!Number.isFinite(mae) || mae < 0)
-      candidate.excluded = `metadata "mae" ${JSON.stringify(meta.mae)} is not a usable error`;
-    else if (features.some((f) => !available.has(f)))
-      candidate.excluded = `needs ${features.filter((f) => !available.has(f)).join(', ')}`;
-    else if (
-      query.nodeType !== undefined &&
-      meta.node_type !== undefined &&
-      Number(meta.node_type) !== query.nodeType
-    )
-      candidate.excluded = `node_type ${JSON.stringify(meta.node_type)} is not ${query.nodeType}`;
-    if (candidate.excluded || !features) continue;
-    // Ties keep the first in name order, so the choice is stable across nodes.
-    if (!best || mae < best.mae)
-      best = { model: summary.model, version, digest: rec.digest, mae, features, manifest: rec.manifest };
-  }
-  explain?.(candidates);
-  return best;
+  return (await rankModels(store, query, explain))[0];
+}
+
+function exclusion(
+  manifest: Manifest,
+  meta: ModelMetadata,
+  available: ReadonlySet<string>,
+  formats: ReadonlySet<string>,
+  query: BestModelQuery,
+): string | undefined {
+  const declared = manifest.formats.map((f) => f.name);
+  if (declared.length > 0 && !declared.some((f) => formats.has(f)))
+    return `formats ${declared.join(', ')} cannot be decoded here (known: ${[...formats].join(', ')})`;
+  if (!meta.features) return 'metadata has no "features" list';
+  if (meta.mae === undefined || !Number.isFinite(meta.mae) || meta.mae < 0)
+    return `metadata "mae" ${JSON.stringify(meta.mae)} is not a usable error`;
+  const missing = meta.features.filter((f) => !available.has(f));
+  if (missing.length > 0) return `needs ${missing.join(', ')}`;
+  if (query.nodeType !== undefined && meta.node_type !== undefined && meta.node_type !== query.nodeType)
+    return `node_type ${meta.node_type} is not ${query.nodeType}`;
+  return query.conditions ? failedCondition(meta, query.conditions) : undefined;
 }

@@ -16,6 +16,9 @@ export type FailureReason = 'integrity' | 'decode' | 'not-found' | 'unreachable'
 /** Reasons that will not fix themselves by retrying the same version: remembered until the head changes. */
 export const PERMANENT_REASONS: ReadonlySet<FailureReason> = new Set(['integrity', 'decode']);
 
+/** Reasons that say the version itself is refused (not storage): an older version may serve instead. */
+export const REFUSAL_REASONS: ReadonlySet<FailureReason> = new Set(['integrity', 'decode', 'untrusted']);
+
 export class LoadError extends ModelshelfError {
   override name = 'LoadError';
   constructor(

@@ -36,6 +36,8 @@ export interface WatcherEvents {
   update: [UpdateEvent];
   /** A check or load failed; the current model (if any) keeps serving. */
   error: [LoadError];
+  /** A refused version passed over for an older one (a fresh boot serving what passes its policy). */
+  skipped: [LoadError];
   stale: [StaleEvent];
   recovered: [RecoveredEvent];
   warning: [TrustWarningEvent];

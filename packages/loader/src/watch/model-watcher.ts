@@ -1,50 +1,47 @@
-// The Manager role: wires source → policy → loader → swap for one reference, and keeps the last
-// good model serving through every failure.
+// The Manager role: composes source → policy → fetch/verify → decode → swap for one reference, and
+// keeps the last good model serving through every failure. Each role lives in its own module:
+// change sources (source/change-sources.ts), which version (policy/version-policy.ts, and
+// policy/availability.ts for a fresh boot), fetch + verify + decode (load-version.ts), the swap
+// (swap/serving-slot.ts), offline boot (cache/offline-boot.ts), staleness (staleness.ts) and trust
+// warnings (trust-warning.ts).
 //
 // One check = one conditional read of the model's head (O(1) requests, whatever the number of
 // versions). When the head changed, the policy picks the version to serve; when that differs from
 // the one served, the version is fetched, verified, decoded and swapped in. Failures never touch
 // the served model: they emit `error`, integrity and decode failures are remembered per version
 // until the head changes (no re-download on every poll), and transient ones retry with jittered
-// backoff.
+// backoff. A watcher serving nothing yet falls back to the newest older version that passes.
 import { EventEmitter } from 'node:events';
 import {
   formatReference,
   type Head,
-  headKey,
   InvalidArgumentError,
   parseReference,
   type Reference,
   type Store,
 } from '@modelshelf/registry';
 import { BlobCache } from '../cache/blob-cache.ts';
-import { loadLastGood, saveLastGood } from '../cache/last-good.ts';
+import { saveLastGood } from '../cache/last-good.ts';
+import { bootFromCache } from '../cache/offline-boot.ts';
 import type { Decoder } from '../decode/decoder.ts';
-import { filesFromCache } from '../fetch/fetch-version.ts';
 import { createLoaderMetrics, type LoaderMetrics } from '../metrics/loader-metrics.ts';
+import { mayFallBack, olderVersions } from '../policy/availability.ts';
 import { chooseTarget, shouldMove, type Target } from '../policy/version-policy.ts';
+import { ChangeSourceRunner, type ChangeSources, checkPollMode } from '../source/change-sources.ts';
 import { CheckScheduler } from '../source/check-scheduler.ts';
-import { type HintSource, watchHeadFile } from '../source/fs-events.ts';
-import { detectMount, type MountInfo } from '../source/mount-kind.ts';
-import { minioHeadListener, startPushHint } from '../source/push-hint.ts';
 import type { Served } from '../swap/served.ts';
 import { type Lease, ServingSlot } from '../swap/serving-slot.ts';
 import { backoffDelay } from './backoff.ts';
-import { classifyFailure, LoadError, PERMANENT_REASONS } from './errors.ts';
+import { classifyFailure, LoadError, PERMANENT_REASONS, REFUSAL_REASONS } from './errors.ts';
 import type { WatcherEvents } from './events.ts';
 import { loadVersion } from './load-version.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { resolveStore } from './open-store.ts';
 import { DEFAULTS, type WatchOptions } from './options.ts';
+import { StalenessTracker } from './staleness.ts';
+import { warnUntrusted } from './trust-warning.ts';
 
-/** How this watcher finds changes, decided at start (see PollMode). */
-export interface ChangeSources {
-  polling: boolean;
-  nativeEvents: boolean;
-  pushHints: boolean;
-  /** For filesystem stores: what statfs says the store is on. */
-  mount?: MountInfo;
-}
+export type { ChangeSources };
 
 export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
   readonly ref: Reference;
@@ -55,27 +52,26 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
   private readonly interval: number;
   private readonly slot: ServingSlot<T>;
   private readonly scheduler: CheckScheduler;
+  private readonly changes: ChangeSourceRunner;
+  private readonly staleness: StalenessTracker;
   private readonly cache: BlobCache | undefined;
-  private readonly hints: HintSource[] = [];
   private store: Store | undefined;
   private ownsStore = false;
   private etag: string | undefined;
   private head: Head | undefined;
   /** Versions refused for a reason retrying will not fix, until the head changes. */
   private readonly bad = new Map<number, LoadError>();
+  /** Skipped versions already reported since the head last changed (one log line each). */
+  private readonly skipReported = new Set<string>();
   private failures = 0;
   private lastError: string | undefined;
-  private lastSuccessAt: number | undefined;
-  private readonly startedAt = Date.now();
-  private staleSince: number | undefined;
-  private staleTimer: NodeJS.Timeout | undefined;
-  private attachTimer: NodeJS.Timeout | undefined;
-  private sourcesDecided = false;
+  private lastFailure: LoadError | undefined;
   private closed = false;
   private readonly readyPromise: Promise<Served<T>>;
   private resolveReady!: (s: Served<T>) => void;
   private rejectReady!: (err: Error) => void;
-  sources: ChangeSources = { polling: true, nativeEvents: false, pushHints: false };
+  private readonly settledPromise: Promise<void>;
+  private resolveSettled!: () => void;
 
   constructor(private readonly options: WatchOptions<T> & { decode: Decoder<T> }) {
     super();
@@ -92,29 +88,40 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
         this.log.warn({ err, version: s.version }, 'dispose() of a retired model failed'),
     });
     this.scheduler = new CheckScheduler(() => this.check());
+    this.changes = new ChangeSourceRunner({
+      model: this.model,
+      mode: options.poll ?? DEFAULTS.poll,
+      intervalMs: this.interval,
+      minio: options.minio,
+      log: this.log,
+      wake: () => void this.scheduler.wake(),
+    });
+    this.staleness = new StalenessTracker({
+      model: this.model,
+      staleAfterMs: (options.staleAfterIntervals ?? DEFAULTS.staleAfterIntervals) * this.interval,
+      log: this.log,
+      onStale: (e) => this.emit('stale', e),
+      onRecovered: (e) => this.emit('recovered', e),
+    });
     this.readyPromise = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
     // ready() may never be awaited; an unhandled rejection at close() must not crash the process.
     this.readyPromise.catch(() => {});
+    this.settledPromise = new Promise((resolve) => (this.resolveSettled = resolve));
+  }
+
+  /** How this watcher finds changes (decided on the first check). */
+  get sources(): ChangeSources {
+    return this.changes.sources;
   }
 
   /** Starts the first check; returns at once. */
   start(): this {
-    const mode = this.options.poll ?? DEFAULTS.poll;
-    if (!['auto', 'always', 'never'].includes(mode)) {
-      throw new InvalidArgumentError(
-        `invalid poll mode ${JSON.stringify(mode)}`,
-        'use "auto", "always" or "never"',
-      );
-    }
+    const mode = checkPollMode(this.options.poll ?? DEFAULTS.poll);
     void this.scheduler.wake();
-    const staleAfter = (this.options.staleAfterIntervals ?? DEFAULTS.staleAfterIntervals) * this.interval;
-    if (mode !== 'never') {
-      this.staleTimer = setInterval(() => this.checkStale(staleAfter), Math.min(this.interval, 1000));
-      this.staleTimer.unref();
-    }
+    if (mode !== 'never') this.staleness.start(this.interval);
     return this;
   }
 
@@ -132,6 +139,19 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
     return this.readyPromise;
   }
 
+  /**
+   * Resolves when the first check is over: a model is served, or the check failed (see `failure()`).
+   * Lets a caller answer at once instead of waiting for a model that is not coming.
+   */
+  settled(): Promise<void> {
+    return this.settledPromise;
+  }
+
+  /** Why the last check did not serve what the reference resolves to; undefined after a clean check. */
+  failure(): LoadError | undefined {
+    return this.lastFailure;
+  }
+
   /** Checks storage now instead of waiting for the next poll; resolves when that check is done. */
   checkNow(): Promise<void> {
     return this.scheduler.wake();
@@ -140,22 +160,24 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.staleTimer) clearInterval(this.staleTimer);
-    if (this.attachTimer) clearTimeout(this.attachTimer);
+    this.staleness.stop();
     await this.scheduler.stop();
-    await Promise.all(this.hints.map((h) => h.stop()));
+    await this.changes.stop();
     this.slot.close();
     this.rejectReady(new Error(`watcher of ${this.refText} closed before a model was loaded`));
+    this.resolveSettled();
     if (this.ownsStore) await this.store?.close();
   }
 
   /** Emits `error` only when someone listens: an unheard EventEmitter error would kill the process. */
   private report(err: LoadError): void {
+    this.lastFailure = err;
     const key = `${err.reason}:${err.version}:${err.message}`;
     if (key !== this.lastError) {
+      const serving = this.slot.current();
       this.log.warn(
-        { reason: err.reason, version: err.version, err: err.message },
-        'model not loaded; the current one keeps serving',
+        { reason: err.reason, version: err.version, err: err.message, serving: serving?.version },
+        serving ? 'model not loaded; the current one keeps serving' : 'model not loaded; nothing is served',
       );
       if (this.listenerCount('error') > 0) this.emit('error', err);
     }
@@ -165,36 +187,55 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
 
   /** One check; returns the delay before the next timed one. */
   private async check(): Promise<number | undefined> {
+    try {
+      return await this.checkOnce();
+    } finally {
+      this.resolveSettled();
+    }
+  }
+
+  private async checkOnce(): Promise<number | undefined> {
     if (this.closed) return undefined;
     let target: Target | undefined;
     try {
       const store = await this.openStore();
-      await this.decideSources(store);
+      await this.changes.decide(store);
       this.metrics.storageRequest(this.model, 'poll');
       const res = await store.pollHead(this.model, this.etag);
-      this.checkSucceeded();
+      this.metrics.checked(this.model, Date.now());
+      this.staleness.succeeded();
       if (res !== 'unchanged') {
         if (this.etag !== undefined) this.log.debug({ seq: res.head.seq }, 'head changed');
         this.etag = res.etag;
         this.head = res.head;
         this.bad.clear();
+        this.skipReported.clear();
       }
-      await this.attachNativeEvents();
+      await this.changes.attachNative();
       target = chooseTarget(this.ref, this.head as Head);
       const current = this.slot.current();
-      if (shouldMove(current, target) && !this.bad.has(target.version)) await this.load(store, target);
+      const known = this.bad.get(target.version);
+      if (known) {
+        // Refused before and the head has not moved: no new download, but a fresh boot still looks
+        // for an older version that passes (one listing per check, only while nothing is served).
+        if (!current && mayFallBack(target, false)) await this.fallBack(store, target, known);
+        this.failures = 0;
+        this.lastFailure = known;
+        return this.nextDelay();
+      }
+      if (shouldMove(current, target)) await this.loadOrFallBack(store, target, current !== undefined);
       this.failures = 0;
       this.lastError = undefined;
+      this.lastFailure = undefined;
       return this.nextDelay();
     } catch (err) {
       const failure =
         err instanceof LoadError
           ? err
           : new LoadError(this.model, target?.version, classifyFailure(err, 'check'), err);
-      if (failure.version !== undefined && PERMANENT_REASONS.has(failure.reason))
-        this.bad.set(failure.version, failure);
+      this.remember(failure);
       this.report(failure);
-      if (failure.reason === 'unreachable' && !this.slot.current()) await this.bootFromCache();
+      if (failure.reason === 'unreachable' && !this.slot.current()) await this.offlineBoot();
       // Waiting for a version to appear or to be signed: poll at the normal pace, no backoff.
       if (
         PERMANENT_REASONS.has(failure.reason) ||
@@ -210,6 +251,63 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
         maxMs: Math.max(this.options.retry?.maxMs ?? DEFAULTS.retryMaxMs, this.options.retry?.baseMs ?? 0),
       });
     }
+  }
+
+  private remember(failure: LoadError): void {
+    if (failure.version !== undefined && PERMANENT_REASONS.has(failure.reason))
+      this.bad.set(failure.version, failure);
+  }
+
+  /** Loads `target`; when it is refused and nothing is served, serves an older version, then rethrows. */
+  private async loadOrFallBack(store: Store, target: Target, serving: boolean): Promise<void> {
+    try {
+      await this.load(store, target);
+    } catch (err) {
+      const failure =
+        err instanceof LoadError ? err : new LoadError(this.model, target.version, 'internal', err);
+      if (!REFUSAL_REASONS.has(failure.reason) || !mayFallBack(target, serving)) throw failure;
+      this.remember(failure);
+      await this.fallBack(store, target, failure);
+      throw failure;
+    }
+  }
+
+  /** Serves the newest version below `target` that passes; each refused one is reported as skipped. */
+  private async fallBack(store: Store, target: Target, refused: LoadError): Promise<void> {
+    this.skipped(refused);
+    for (const version of await olderVersions(store, this.model, target)) {
+      if (this.closed || this.slot.current()) return;
+      const known = this.bad.get(version);
+      if (known) {
+        this.skipped(known);
+        continue;
+      }
+      try {
+        await this.load(store, { version, via: 'latest' });
+        this.log.warn(
+          { version, newest: target.version },
+          'serving an older version: the newer ones were refused (see "skipping version")',
+        );
+        return;
+      } catch (err) {
+        const failure = err instanceof LoadError ? err : new LoadError(this.model, version, 'internal', err);
+        if (!REFUSAL_REASONS.has(failure.reason) && failure.reason !== 'not-found') throw failure;
+        this.remember(failure);
+        if (failure.reason !== 'not-found') this.skipped(failure);
+      }
+    }
+  }
+
+  private skipped(failure: LoadError): void {
+    const key = `${failure.version}:${failure.reason}:${failure.message}`;
+    if (this.skipReported.has(key)) return;
+    this.skipReported.add(key);
+    this.log.warn(
+      { version: failure.version, reason: failure.reason, err: failure.message },
+      'skipping version',
+    );
+    this.metrics.failed(this.model, failure.reason);
+    this.emit('skipped', failure);
   }
 
   private nextDelay(): number | undefined {
@@ -229,61 +327,6 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
     return this.store;
   }
 
-  /** Decides once, with the store open, which change sources to use. */
-  private async decideSources(store: Store): Promise<void> {
-    if (this.sourcesDecided) return;
-    this.sourcesDecided = true;
-    const mode = this.options.poll ?? DEFAULTS.poll;
-    const root = fsRoot(store);
-    const mount = root ? await detectMount(root) : undefined;
-    const native = root !== undefined && (mode === 'never' || (mode === 'auto' && mount?.remote === false));
-    const push = this.options.minio !== undefined;
-    if (mode === 'never' && !native && !push) {
-      throw new InvalidArgumentError(
-        `poll: "never" on ${store.location} leaves no way to see changes`,
-        'native events exist only for filesystem stores; use poll "auto" or pass the minio option',
-      );
-    }
-    this.sources = { polling: mode !== 'never', nativeEvents: native, pushHints: push, mount };
-    this.log.info({ ...this.sources, interval: this.interval }, 'watching');
-    if (this.options.minio) {
-      this.hints.push(
-        startPushHint({
-          listen: minioHeadListener(this.options.minio, headKey(this.model)),
-          onHint: () => void this.scheduler.wake(),
-          onStreamError: (err, attempt, retryInMs) =>
-            this.log.warn(
-              { err: String(err), attempt, retryInMs },
-              'bucket notification stream failed; reconnecting',
-            ),
-        }),
-      );
-    }
-  }
-
-  /** Attaches the native watcher once the model's directory exists (it may appear later). */
-  private nativeAttached = false;
-  private async attachNativeEvents(): Promise<void> {
-    if (!this.sources.nativeEvents || this.nativeAttached || this.closed || !this.store) return;
-    const root = fsRoot(this.store) as string;
-    try {
-      const hint = await watchHeadFile(root, headKey(this.model), () => void this.scheduler.wake());
-      if (this.closed) return void (await hint.stop());
-      this.hints.push(hint);
-      this.nativeAttached = true;
-    } catch (err) {
-      this.log.debug({ err: String(err) }, 'model directory not watchable yet');
-      if (!this.sources.polling && !this.attachTimer) {
-        // Event-only mode with no directory yet: look again later (a local stat, not a storage poll).
-        this.attachTimer = setTimeout(() => {
-          this.attachTimer = undefined;
-          void this.scheduler.wake();
-        }, this.interval);
-        this.attachTimer.unref();
-      }
-    }
-  }
-
   private async load(store: Store, target: Target): Promise<void> {
     this.log.info({ version: target.version, via: target.via }, 'loading');
     this.metrics.storageRequest(this.model, 'manifest');
@@ -295,13 +338,14 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
       this.cache,
       this.options.trust,
     );
-    if (loaded.trustWarning && !this.closed) {
-      this.log.warn(
-        { version: target.version, reason: loaded.trustWarning },
-        'serving a version that is not trusted',
+    if (loaded.trustWarning && !this.closed)
+      warnUntrusted(
+        this.log,
+        (e) => this.emit('warning', e),
+        this.model,
+        target.version,
+        loaded.trustWarning,
       );
-      this.emit('warning', { model: this.model, version: target.version, message: loaded.trustWarning });
-    }
     if (this.closed) {
       disposeValue(loaded.value);
       return;
@@ -362,62 +406,19 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
   }
 
   /** Storage is unreachable and nothing is served: serve the last good version from the cache. */
-  private async bootFromCache(): Promise<void> {
+  private async offlineBoot(): Promise<void> {
     if (!this.options.cacheDir || !this.cache) return;
-    const rec = await loadLastGood(this.options.cacheDir, this.refText);
-    if (!rec) return;
-    try {
-      const files = await filesFromCache(rec.manifest, this.cache);
-      const value = await this.options.decode(files, rec.manifest);
-      if (this.closed || this.slot.current()) return disposeValue(value);
-      this.publish(
-        {
-          model: rec.model,
-          version: rec.version,
-          digest: rec.digest,
-          manifest: rec.manifest,
-          metadata: rec.manifest.metadata,
-          value,
-          via: 'cache',
-          fromCache: true,
-          loadedAt: new Date(),
-        },
-        undefined,
-      );
-    } catch (err) {
-      this.log.warn(
-        { err: String(err), version: rec.version },
-        'the cached last good version cannot be used',
-      );
-    }
+    const served = await bootFromCache(
+      this.options.cacheDir,
+      this.cache,
+      this.refText,
+      this.options.decode,
+      this.log,
+    );
+    if (!served) return;
+    if (this.closed || this.slot.current()) return disposeValue(served.value);
+    this.publish(served, undefined);
   }
-
-  private checkSucceeded(): void {
-    const now = Date.now();
-    this.metrics.checked(this.model, now);
-    if (this.staleSince !== undefined) {
-      const afterMs = now - (this.lastSuccessAt ?? this.startedAt);
-      this.staleSince = undefined;
-      this.log.info({ afterMs }, 'storage reachable again');
-      this.emit('recovered', { model: this.model, afterMs });
-    }
-    this.lastSuccessAt = now;
-  }
-
-  private checkStale(staleAfterMs: number): void {
-    if (this.staleSince !== undefined || this.closed) return;
-    const since = Date.now() - (this.lastSuccessAt ?? this.startedAt);
-    if (since <= staleAfterMs) return;
-    this.staleSince = Date.now();
-    const lastSuccessfulCheckAt = this.lastSuccessAt === undefined ? undefined : new Date(this.lastSuccessAt);
-    this.log.warn({ sinceMs: since }, 'no successful check for a while; serving what was last loaded');
-    this.emit('stale', { model: this.model, lastSuccessfulCheckAt, sinceMs: since });
-  }
-}
-
-function fsRoot(store: Store): string | undefined {
-  const d = store.driver as { kind: string; root?: unknown };
-  return d.kind === 'fs' && typeof d.root === 'string' ? d.root : undefined;
 }
 
 function disposeValue(value: unknown): void {

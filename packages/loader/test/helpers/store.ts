@@ -70,8 +70,8 @@ export class SwitchableDriver implements StorageDriver {
   get location() {
     return this.inner.location;
   }
-  get root() {
-    return (this.inner as { root?: string }).root;
+  get localRoot() {
+    return this.inner.localRoot;
   }
   private gate(method: string, key: string) {
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);

@@ -50,6 +50,11 @@ export interface StorageDriver {
   readonly kind: string;
   /** Where the store is, safe to print: never contains credentials. */
   readonly location: string;
+  /**
+   * The local directory keys map into, for drivers whose objects are plain files (fs). Readers use
+   * it for what only a filesystem offers: native change events and statfs. Undefined elsewhere.
+   */
+  readonly localRoot?: string;
 
   /** Throws NotFoundError when absent. */
   get(key: string): Promise<StoredObject>;

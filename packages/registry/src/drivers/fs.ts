@@ -85,6 +85,7 @@ export function contentEtag(body: Uint8Array): string {
 export class FsDriver implements StorageDriver {
   readonly kind = 'fs';
   readonly location: string;
+  readonly localRoot: string;
   private readonly hooks: NonNullable<FsDriverOptions['casHooks']>;
 
   constructor(
@@ -93,6 +94,7 @@ export class FsDriver implements StorageDriver {
   ) {
     this.root = resolve(root);
     this.location = this.root;
+    this.localRoot = this.root;
     this.hooks = options.casHooks ?? {};
   }
 

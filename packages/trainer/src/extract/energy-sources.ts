@@ -1,26 +1,15 @@
-// Energy sources and the power components each one measures. Kepler has spelled the same source
-// several ways across releases; a `source` label matching any alias of the requested source counts.
+// Energy sources and the power components each one measures (defined in @modelshelf/formats). Kepler
+// has spelled the same source several ways across releases; a `source` label matching any alias of
+// the requested source counts.
+import { canonicalEnergySource, ENERGY_SOURCES, type EnergySourceInfo } from '@modelshelf/formats';
 import { InvalidArgumentError } from '@modelshelf/registry';
 
-interface EnergySource {
-  components: readonly string[];
-  /** Values of the `source` label that mean this source. */
-  aliases: readonly string[];
-}
-
-export const ENERGY_SOURCES: Record<string, EnergySource> = {
-  'rapl-sysfs': {
-    components: ['package', 'core', 'uncore', 'dram'],
-    aliases: ['rapl-sysfs', 'rapl', 'intel_rapl', 'rapl-msr'],
-  },
-  acpi: { components: ['platform'], aliases: ['acpi', 'hmc', 'redfish'] },
-};
+export { ENERGY_SOURCES };
 
 /** Resolves a source name or any of its aliases ("rapl" → "rapl-sysfs"). */
-export function energySource(name: string): { name: string } & EnergySource {
-  for (const [canonical, source] of Object.entries(ENERGY_SOURCES)) {
-    if (source.aliases.includes(name)) return { name: canonical, ...source };
-  }
+export function energySource(name: string): { name: string } & EnergySourceInfo {
+  const canonical = canonicalEnergySource(name);
+  if (canonical) return { name: canonical, ...ENERGY_SOURCES[canonical] };
   throw new InvalidArgumentError(
     `unknown energy source ${JSON.stringify(name)}`,
     `use one of ${Object.entries(ENERGY_SOURCES)

@@ -1,60 +1,18 @@
-// Kepler's feature groups (kepler-model-server `train/prom/prom_query.py`/`util/train_types.py`),
-// each feature list sorted, which is also Kepler's column order in exported weights.
+// Feature groups as the trainer takes them on its command line: Kepler's named groups (defined in
+// @modelshelf/formats, the owner of Kepler's vocabulary) or a group defined on the spot.
+import { FEATURE_GROUP_NAMES, FEATURE_GROUPS, isFeatureGroupName } from '@modelshelf/formats';
 import { InvalidArgumentError } from '@modelshelf/registry';
 import { canonicalFeatureName } from './names.ts';
 
-const FULL = [
-  'accelerator_intel_qat',
-  'bpf_block_irq',
-  'bpf_cpu_time_ms',
-  'bpf_net_rx_irq',
-  'bpf_net_tx_irq',
-  'bpf_page_cache_hit',
-  'cache_miss',
-  'cpu_cycles',
-  'cpu_instructions',
-  'cpu_scaling_frequency_hertz',
-  'node_info',
-] as const;
-
-/** Node-level features: read from `kepler_node_<f>` gauges rather than container counters. */
-export const NODE_FEATURES: ReadonlySet<string> = new Set(['cpu_scaling_frequency_hertz', 'node_info']);
-
-export const FEATURE_GROUPS = {
-  Full: [...FULL],
-  WorkloadOnly: FULL.filter((f) => !NODE_FEATURES.has(f)),
-  CounterOnly: ['cache_miss', 'cpu_cycles', 'cpu_instructions'],
-  BPFOnly: ['bpf_cpu_time_ms', 'bpf_page_cache_hit'],
-  CounterIRQCombined: [
-    'bpf_block_irq',
-    'bpf_net_rx_irq',
-    'bpf_net_tx_irq',
-    'cache_miss',
-    'cpu_cycles',
-    'cpu_instructions',
-  ],
-  Basic: ['bpf_cpu_time_ms', 'bpf_page_cache_hit', 'cache_miss', 'cpu_cycles', 'cpu_instructions'],
-  BPFIRQ: ['bpf_block_irq', 'bpf_cpu_time_ms', 'bpf_net_rx_irq', 'bpf_net_tx_irq', 'bpf_page_cache_hit'],
-  AcceleratorOnly: ['accelerator_intel_qat'],
-  // Older groups, still found in stored models and still exported by the 2023 Kepler releases.
-  CgroupOnly: [
-    'cgroupfs_cpu_usage_us',
-    'cgroupfs_memory_usage_bytes',
-    'cgroupfs_system_cpu_usage_us',
-    'cgroupfs_user_cpu_usage_us',
-  ],
-  KubeletOnly: ['kubelet_cpu_usage', 'kubelet_memory_bytes'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type FeatureGroupName = keyof typeof FEATURE_GROUPS;
-export const FEATURE_GROUP_NAMES = Object.keys(FEATURE_GROUPS) as FeatureGroupName[];
-
-export function isFeatureGroupName(name: string): name is FeatureGroupName {
-  return Object.hasOwn(FEATURE_GROUPS, name);
-}
-
-export const OUTPUT_TYPES = ['AbsPower', 'DynPower'] as const;
-export type OutputType = (typeof OUTPUT_TYPES)[number];
+export {
+  FEATURE_GROUP_NAMES,
+  FEATURE_GROUPS,
+  type FeatureGroupName,
+  isFeatureGroupName,
+  NODE_FEATURES,
+  OUTPUT_TYPES,
+  type OutputType,
+} from '@modelshelf/formats';
 
 export interface FeatureGroup {
   name: string;

@@ -1,5 +1,9 @@
-// Model names in the store follow Kepler's path: [<pipeline>/]<energy_source>/<output_type>/<feature_group>/<trainer>_<node_type>.
-import { parseModelName } from '@modelshelf/registry';
+// Model names in the store follow Kepler's path: [<pipeline>/]<energy_source>/<output_type>/<feature_group>/<trainer>_<node_type>
+// (built by @modelshelf/formats, checked against the registry's naming rules).
+import { buildKeplerModelPath, isOutputType, keplerModelName } from '@modelshelf/formats';
+import { InvalidArgumentError, parseModelName } from '@modelshelf/registry';
+
+export { keplerModelName };
 
 export interface ModelPath {
   pipelineName?: string;
@@ -10,13 +14,19 @@ export interface ModelPath {
   nodeType: number;
 }
 
-/** Kepler's model_name: "<Trainer>_<node_type>". */
-export function keplerModelName(trainer: string, nodeType: number): string {
-  return `${trainer}_${nodeType}`;
-}
-
 export function modelPath(p: ModelPath): string {
-  const parts = [p.energySource, p.outputType, p.featureGroup, keplerModelName(p.trainer, p.nodeType)];
-  if (p.pipelineName) parts.unshift(p.pipelineName);
-  return parseModelName(parts.join('/'));
+  if (!isOutputType(p.outputType))
+    throw new InvalidArgumentError(
+      `unknown output type ${JSON.stringify(p.outputType)}`,
+      'use AbsPower or DynPower',
+    );
+  return parseModelName(
+    buildKeplerModelPath({
+      pipeline: p.pipelineName,
+      energySource: p.energySource,
+      outputType: p.outputType,
+      featureGroup: p.featureGroup,
+      modelName: keplerModelName(p.trainer, p.nodeType),
+    }),
+  );
 }

@@ -37,6 +37,8 @@ export interface TrainedModel {
   holdout: HoldoutRecord;
   exported: ExportedModel;
   metadata: Record<string, unknown>;
+  /** The fitted model of each component, on raw feature rows in `features` order (in-process evaluation). */
+  fitted: Record<string, FittedComponent>;
 }
 
 export interface TrainerFailure {
@@ -178,6 +180,7 @@ async function trainOne(
     holdout: holdoutRecord(opts.seed, takeValues(set.timestamps, split.test), heldOut),
     exported,
     metadata: keplerMetadata({ pipeline, trainer, exported, components, mae, mape, set, data, opts }),
+    fitted,
   };
 }
 

@@ -2,6 +2,7 @@
 // name, with the trainer's artifact files, the formats it declared, and the Kepler metadata.
 // With an improvement threshold (the watch loop's gate), a model is published only when its mae
 // beats the mae recorded on the version the name currently resolves to (pin, else latest).
+import { lenientModelMetadata } from '@modelshelf/formats';
 import { ModelNotFoundError, type Store } from '@modelshelf/registry';
 import { encodeHoldout, HOLDOUT_FILE } from '../evaluate/holdout-record.ts';
 import type { TrainedModel } from '../pipeline/train.ts';
@@ -91,8 +92,7 @@ async function compare(store: Store, model: TrainedModel, improvement: number): 
     if (err instanceof ModelNotFoundError) return { publish: true, reason: 'first version of this model' };
     throw err;
   }
-  const raw = resolved.manifest.metadata.mae;
-  const previous = { version: resolved.version, mae: typeof raw === 'number' ? raw : undefined };
+  const previous = { version: resolved.version, mae: lenientModelMetadata(resolved.manifest.metadata).mae };
   const via = `v${resolved.version} (${resolved.via})`;
   if (previous.mae === undefined) {
     return { publish: true, previous, reason: `${via} records no numeric mae` };

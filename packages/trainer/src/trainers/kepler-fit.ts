@@ -1,12 +1,17 @@
 // Fitted models that Kepler's own estimator can run: linear (Bias_Weight + Σ weight · x/scale) and the three
 // one-feature curve fits. predict() follows Kepler's Go arithmetic term by term (features in sorted order,
 // zero weights and zero scales skipped), so the exported weight file predicts exactly what the trainer does.
-import { encodeKeplerWeights, type KeplerComponentSpec } from '@modelshelf/formats';
+import {
+  encodeKeplerWeights,
+  type KeplerComponentSpec,
+  type KeplerCurveKind,
+  keplerCurve,
+} from '@modelshelf/formats';
 import type { ExportedModel, FitOptions, FittedComponent, Matrix } from './types.ts';
 
 export const KEPLER_WEIGHTS_FILE = 'weights.json';
 
-export type CurveKind = 'logarithmic' | 'exponential' | 'logistic';
+export type CurveKind = KeplerCurveKind;
 
 export class KeplerLinearFit implements FittedComponent {
   constructor(
@@ -36,16 +41,9 @@ export class KeplerLinearFit implements FittedComponent {
   }
 }
 
-/** The curve's value at the scaled first feature, written exactly as Kepler's Go code evaluates it (base 0). */
+/** The curve's value at the scaled first feature: Kepler's own formula (shared with the runtime), base 0. */
 export function curveValue(kind: CurveKind, p: ArrayLike<number>, x0: number): number {
-  switch (kind) {
-    case 'logarithmic':
-      return 0 + p[0]! * Math.log(p[1]! * x0 + 1) + p[2]!;
-    case 'exponential':
-      return 0 + p[0]! * Math.exp(p[1]! * x0) + p[2]!;
-    case 'logistic':
-      return 0 + p[0]! / (1 + Math.exp(-p[2]! * (x0 - p[1]!))) + p[3]!;
-  }
+  return keplerCurve(kind, p, x0);
 }
 
 export class KeplerCurveFit implements FittedComponent {

@@ -1,5 +1,6 @@
 // `modelshelf ls` (models) and `modelshelf versions <model>` (one model's versions).
 
+import { lenientModelMetadata } from '@modelshelf/formats';
 import type { Head, VersionRecord } from '@modelshelf/registry';
 import type { Command } from 'commander';
 import {
@@ -106,10 +107,8 @@ export interface VersionRow {
 }
 
 function versionRow({ manifest, digest }: VersionRecord, head: Head | undefined): VersionRow {
-  const metric = (key: string) => {
-    const v = manifest.metadata[key];
-    return typeof v === 'number' ? v : null;
-  };
+  const metadata = lenientModelMetadata(manifest.metadata);
+  const metric = (key: 'mae' | 'mape') => metadata[key] ?? null;
   const refs: string[] = [];
   if (head?.latest === manifest.version) refs.push('latest');
   if (head?.pin === manifest.version) refs.push('pin');
