@@ -71,6 +71,11 @@ describe('the check on a synthetic workspace', () => {
         "import { z } from 'zod';",
       ].join('\n'),
     );
+    await file(
+      'packages/c/package.json',
+      JSON.stringify({ name: '@ws/c', exports: { '.': './src/index.ts' } }),
+    );
+    await file('packages/c/src/index.ts', "import { a } from '@ws/a';\nexport const c = a;\n");
     await file('test/support/harness.ts', 'export const h = 1;\n');
     await file('packages/a/test/a.test.ts', "import { h } from '../../../test/support/harness.ts';\n");
     await file(
@@ -97,6 +102,7 @@ describe('the check on a synthetic workspace', () => {
         'packages/b/src/index.ts @ws/a/internal',
         'packages/b/test/b.test.ts ../../a/src/inner/x.ts',
         'packages/a/src/extra.ts ../../../test/support/harness.ts',
+        'packages/c/src/index.ts @ws/a',
       ].sort(),
     );
   });

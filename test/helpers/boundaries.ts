@@ -18,6 +18,8 @@ interface WorkspacePackage {
   name: string;
   dir: string;
   exports: Set<string>;
+  /** Names in its package.json `dependencies`. */
+  dependencies: Set<string>;
 }
 
 const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
@@ -29,7 +31,7 @@ function packagesOf(root: string): WorkspacePackage[] {
     .filter((d) => statSync(join(base, d)).isDirectory())
     .flatMap((d) => {
       const dir = join(base, d);
-      let manifest: { name?: string; exports?: unknown };
+      let manifest: { name?: string; exports?: unknown; dependencies?: Record<string, string> };
       try {
         manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       } catch {
@@ -39,7 +41,8 @@ function packagesOf(root: string): WorkspacePackage[] {
       const exp = manifest.exports;
       const keys =
         typeof exp === 'string' ? ['.'] : exp && typeof exp === 'object' ? Object.keys(exp as object) : [];
-      return [{ name: manifest.name, dir, exports: new Set(keys) }];
+      const dependencies = new Set(Object.keys(manifest.dependencies ?? {}));
+      return [{ name: manifest.name, dir, exports: new Set(keys), dependencies }];
     });
 }
 
@@ -93,6 +96,10 @@ export function boundaryViolations(root: string): Violation[] {
         const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
         const target = byName.get(name);
         if (!target) continue;
+        // A source file's workspace imports are declared: resolving through the root's node_modules
+        // would hide a dependency the package's own install does not have.
+        if (!isTest && target !== pkg && !pkg.dependencies.has(name))
+          violations.push({ file: shown, specifier, why: `${name} is not in ${pkg.name}'s dependencies` });
         const sub = `.${specifier.slice(name.length)}` || '.';
         const key = sub === '.' ? '.' : sub;
         if (!target.exports.has(key))
