@@ -1,33 +1,18 @@
 // Integration suites of the registry need real services (scripts/ceph-dev.sh): two ceph-fuse mounts
-// of one CephFS, an S3 endpoint. Without them they skip loudly on a laptop and fail under CI=true.
-import { it } from 'vitest';
+// of one CephFS, an S3 endpoint, root for mounting. They skip through the repository's one skip
+// helper (test/support/skips.ts): loudly and listed at the end of the run on a laptop, failing under CI=true.
+import { CEPH_UP, skipUnless, unsetEnv } from '../../../../test/support/skips.ts';
 
 export function requireEnv(suite: string, names: string[]): Record<string, string> | undefined {
-  const missing = names.filter((n) => !process.env[n]);
-  if (missing.length === 0) return Object.fromEntries(names.map((n) => [n, process.env[n] as string]));
-  const why = `${suite}: ${missing.join(', ')} unset; run eval "$(scripts/ceph-dev.sh up)"`;
-  if (process.env.CI === 'true') {
-    it(`requires ${missing.join(', ')}`, () => {
-      throw new Error(`${why} (CI=true: the service is required)`);
-    });
-  } else {
-    console.warn(`SKIPPED ${why}`);
-    it.skip(`requires ${missing.join(', ')}`, () => {});
-  }
-  return undefined;
+  if (!skipUnless({ suite, missing: unsetEnv(names), enable: CEPH_UP })) return undefined;
+  return Object.fromEntries(names.map((n) => [n, process.env[n] as string]));
 }
 
 /** Root privileges are needed to mount a small tmpfs or remount read-only. */
 export function requireRoot(suite: string): boolean {
-  if (process.getuid?.() === 0) return true;
-  const why = `${suite}: needs root (mount -t tmpfs, mount -o remount,ro)`;
-  if (process.env.CI === 'true') {
-    it('requires root', () => {
-      throw new Error(`${why} (CI=true: .ci/run runs as root)`);
-    });
-  } else {
-    console.warn(`SKIPPED ${why}`);
-    it.skip('requires root', () => {});
-  }
-  return false;
+  return skipUnless({
+    suite,
+    missing: process.getuid?.() === 0 ? undefined : 'needs root (mount -t tmpfs, mount -o remount,ro)',
+    enable: 'sudo pnpm test (.ci/run runs as root)',
+  });
 }
