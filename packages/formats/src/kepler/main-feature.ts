@@ -8,49 +8,22 @@
 // first (Basic ⊇ CounterOnly, BPFIRQ ⊇ BPFOnly, CounterIRQCombined ⊇ CounterOnly) it is not, and the sidecar
 // still reads that column: we reproduce the sidecar, not the training.
 // Kepler's Go regressor instead reads x[0], the first metric of its request (see power-model.ts).
+import { FEATURE_GROUPS, type FeatureGroupName } from './vocabulary.ts';
 
-/** train_types.FeatureGroups, in declaration order (the order get_valid_feature_groups walks). */
-const FEATURE_GROUPS: readonly (readonly [string, readonly string[]])[] = [
-  [
-    'Full',
-    [
-      'accelerator_intel_qat',
-      'bpf_block_irq',
-      'bpf_cpu_time_ms',
-      'bpf_net_rx_irq',
-      'bpf_net_tx_irq',
-      'bpf_page_cache_hit',
-      'cache_miss',
-      'cpu_cycles',
-      'cpu_instructions',
-      'cpu_scaling_frequency_hertz',
-      'node_info',
-    ],
-  ],
-  [
-    'WorkloadOnly',
-    [
-      'accelerator_intel_qat',
-      'bpf_block_irq',
-      'bpf_cpu_time_ms',
-      'bpf_net_rx_irq',
-      'bpf_net_tx_irq',
-      'bpf_page_cache_hit',
-      'cache_miss',
-      'cpu_cycles',
-      'cpu_instructions',
-    ],
-  ],
-  ['CounterOnly', ['cache_miss', 'cpu_cycles', 'cpu_instructions']],
-  ['BPFOnly', ['bpf_cpu_time_ms', 'bpf_page_cache_hit']],
-  ['BPFIRQ', ['bpf_block_irq', 'bpf_cpu_time_ms', 'bpf_net_rx_irq', 'bpf_net_tx_irq', 'bpf_page_cache_hit']],
-  [
-    'CounterIRQCombined',
-    ['bpf_block_irq', 'bpf_net_rx_irq', 'bpf_net_tx_irq', 'cache_miss', 'cpu_cycles', 'cpu_instructions'],
-  ],
-  ['Basic', ['bpf_cpu_time_ms', 'bpf_page_cache_hit', 'cache_miss', 'cpu_cycles', 'cpu_instructions']],
-  ['AcceleratorOnly', ['accelerator_intel_qat']],
-];
+/**
+ * train_types.FeatureGroups in its declaration order (the order get_valid_feature_groups walks); the
+ * groups' features are the vocabulary's own.
+ */
+const SIDECAR_GROUP_ORDER = [
+  'Full',
+  'WorkloadOnly',
+  'CounterOnly',
+  'BPFOnly',
+  'BPFIRQ',
+  'CounterIRQCombined',
+  'Basic',
+  'AcceleratorOnly',
+] as const satisfies readonly FeatureGroupName[];
 
 /** default_main_feature_map and default_dram_feature_map of train_types.py. */
 const MAIN_FEATURE: Readonly<Record<string, string>> = {
@@ -75,7 +48,9 @@ const DRAM_FEATURE: Readonly<Record<string, string>> = {
 
 /** The feature group the sidecar infers for a feature list; undefined when no group fits (it then fails). */
 export function sidecarFeatureGroup(features: readonly string[]): string | undefined {
-  return FEATURE_GROUPS.find(([, group]) => group.every((f) => features.includes(f)))?.[0];
+  return SIDECAR_GROUP_ORDER.find((name) =>
+    (FEATURE_GROUPS[name] as readonly string[]).every((f) => features.includes(f)),
+  );
 }
 
 /**
@@ -83,9 +58,9 @@ export function sidecarFeatureGroup(features: readonly string[]): string | undef
  * the features fit no known group (the sidecar cannot load such a model; callers fall back to column 0).
  */
 export function sidecarMainFeatureIndex(features: readonly string[], component: string): number | undefined {
-  const name = sidecarFeatureGroup(features);
+  const name = sidecarFeatureGroup(features) as (typeof SIDECAR_GROUP_ORDER)[number] | undefined;
   if (name === undefined) return undefined;
-  const group = FEATURE_GROUPS.find(([n]) => n === name)![1];
+  const group: readonly string[] = FEATURE_GROUPS[name];
   const feature = (component === 'dram' ? DRAM_FEATURE[name] : undefined) ?? MAIN_FEATURE[name]!;
   return group.indexOf(feature);
 }
