@@ -56,8 +56,16 @@ export function runSklearn(job: SklearnJob): Promise<SklearnResult> {
     yTrain: plain(job.yTrain),
     yTest: plain(job.yTest),
   });
+  return runPythonJson<SklearnResult>(SCRIPT, body);
+}
+
+/**
+ * Runs a Python script of these helpers with Debian's python, single-threaded: the JSON `input` on its
+ * stdin, its stdout parsed as JSON; a non-zero exit rejects with the end of its stderr.
+ */
+export function runPythonJson<T>(script: string, input: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(SKLEARN_PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: singleThreaded() });
+    const child = spawn(SKLEARN_PYTHON, [script], { stdio: ['pipe', 'pipe', 'pipe'], env: singleThreaded() });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => {
@@ -68,9 +76,10 @@ export function runSklearn(job: SklearnJob): Promise<SklearnResult> {
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`sklearn_reference.py exited with ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(out) as SklearnResult);
+      const name = script.split('/').pop();
+      if (code !== 0) reject(new Error(`${name} exited with ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(out) as T);
     });
-    child.stdin.end(body);
+    child.stdin.end(input);
   });
 }

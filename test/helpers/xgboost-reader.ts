@@ -1,8 +1,8 @@
 // Runs test/helpers/xgboost_predict.py: XGBoost itself (Debian's python3-xgboost) loading exported boosters.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SKLEARN_PYTHON, singleThreaded } from './sklearn-reference.ts';
+import { runPythonJson, SKLEARN_PYTHON } from './sklearn-reference.ts';
 
 const SCRIPT = fileURLToPath(new URL('./xgboost_predict.py', import.meta.url));
 
@@ -20,21 +20,5 @@ export function xgboostPredict(
   x: Float64Array,
   cols: number,
 ): Promise<{ xgboost: string; predictions: Record<string, number[]> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SKLEARN_PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: singleThreaded() });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.stderr.on('data', (c) => {
-      err += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`xgboost_predict.py exited with ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(out));
-    });
-    child.stdin.end(JSON.stringify({ models, x: Array.from(x), cols }));
-  });
+  return runPythonJson(SCRIPT, JSON.stringify({ models, x: Array.from(x), cols }));
 }
