@@ -146,7 +146,7 @@ async function trainOne(
   const components: Record<string, ComponentScore> = {};
   const heldOut: Record<string, { measured: Float64Array; predicted: ArrayLike<number> }> = {};
   for (const [component, y] of Object.entries(set.y)) {
-    const model = await trainer.fit(xTrain, takeValues(y, split.train), fitOptions);
+    const model = await trainer.fit(xTrain, takeValues(y, split.train), { ...fitOptions, component });
     const yTest = takeValues(y, split.test);
     const predicted = model.predict(xTest);
     fitted[component] = model;

@@ -1,15 +1,17 @@
-// Kepler's curve-fit trainers: one curve over x'0, the first feature in sorted order scaled by its max-abs
-// value (Kepler's runtime divides by the scale before evaluating the curve, so the fit happens on x'0 too).
+// Kepler's curve-fit trainers: one curve over one feature scaled by its max-abs value — the feature group's
+// main feature for the component, as kepler-model-server's trainer fits and its sidecar serves it (the
+// first feature in sorted order when the features fit no known group). The runtime divides by the scale
+// before evaluating the curve, so the fit happens on the scaled value too.
 // Initial guesses are Kepler's own p0 functions; the fit is least squares within Kepler's maxfev of 20000, as
 // scipy.optimize.curve_fit does for Kepler. The logistic curve goes through Levenberg–Marquardt; the exponential
 // and logarithmic curves are linear in a and c, so they are fitted by variable projection over b alone (the
 // same least-squares problem, without LM's thousands of evaluations along their ill-conditioned a·b valley).
 import {
   type CurveKind,
+  curveColumn,
   curveValue,
   exportKeplerWeights,
   KeplerCurveFit,
-  sortedColumns,
 } from './kepler-fit.ts';
 import { type CurveModel, levenbergMarquardt } from './levenberg-marquardt.ts';
 import { checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
@@ -115,7 +117,12 @@ abstract class CurveFitTrainer implements Trainer {
   readonly hyperParameters: Record<string, unknown>;
 
   constructor(readonly kind: CurveKind) {
-    this.hyperParameters = { curve: kind, feature: 'first in sorted order', maxfev: 20000, scaler: 'maxabs' };
+    this.hyperParameters = {
+      curve: kind,
+      feature: "the feature group's main feature (Kepler's main_feature), else the first in sorted order",
+      maxfev: 20000,
+      scaler: 'maxabs',
+    };
   }
 
   fit(x: Matrix, y: Float64Array, options: FitOptions): KeplerCurveFit {
@@ -128,7 +135,7 @@ abstract class CurveFitTrainer implements Trainer {
       );
     }
     const scale = maxAbsScale(x);
-    const col = sortedColumns(options.features)[0]!;
+    const col = curveColumn(options.features, options.component);
     const s = scale[col]!;
     const x0 = new Float64Array(x.rows);
     for (let r = 0; r < x.rows; r++) x0[r] = s === 0 ? 0 : x.data[r * x.cols + col]! / s;
@@ -137,10 +144,10 @@ abstract class CurveFitTrainer implements Trainer {
     if (projected) {
       const fit = fitProjected(projected, x0, y, initial[1]!);
       const params = Float64Array.from(projected.params(fit.b, fit.alpha, fit.gamma));
-      return new KeplerCurveFit(this.kind, options.features, scale, params);
+      return new KeplerCurveFit(this.kind, options.features, scale, params, col);
     }
     const { params } = levenbergMarquardt(model, x0, y, initial);
-    return new KeplerCurveFit(this.kind, options.features, scale, params);
+    return new KeplerCurveFit(this.kind, options.features, scale, params, col);
   }
 
   export(components: Record<string, FittedComponent>, options: FitOptions) {

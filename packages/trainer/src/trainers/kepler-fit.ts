@@ -6,6 +6,7 @@ import {
   type KeplerComponentSpec,
   type KeplerCurveKind,
   keplerCurve,
+  sidecarMainFeatureIndex,
 } from '@modelshelf/formats';
 import type { ExportedModel, FitOptions, FittedComponent, Matrix } from './types.ts';
 
@@ -46,19 +47,30 @@ export function curveValue(kind: CurveKind, p: ArrayLike<number>, x0: number): n
   return keplerCurve(kind, p, x0);
 }
 
-export class KeplerCurveFit implements FittedComponent {
-  /** Column of Kepler's x'0: the first feature in sorted order. */
-  readonly column: number;
+/**
+ * The column a curve fit of `component` reads: the main feature of the model's feature group, as
+ * kepler-model-server's trainer fits it and its sidecar serves it (main_feature in train_types.py);
+ * the first feature in sorted order when the features fit no known group.
+ */
+export function curveColumn(features: readonly string[], component: string | undefined): number {
+  const sorted = sortedColumns(features);
+  const main = sidecarMainFeatureIndex(
+    sorted.map((c) => features[c]!),
+    component ?? '',
+  );
+  return sorted[main ?? 0]!;
+}
 
+export class KeplerCurveFit implements FittedComponent {
   constructor(
     readonly kind: CurveKind,
     readonly features: readonly string[],
     readonly scale: Float64Array,
     /** log/exp: [a, b, c]; logistic: [A, x0, k, off] (Kepler's CurveFit_Weights order). */
     readonly params: Float64Array,
-  ) {
-    this.column = sortedColumns(features)[0]!;
-  }
+    /** Column of the one feature the curve reads (see curveColumn). */
+    readonly column: number,
+  ) {}
 
   predict(x: Matrix): Float64Array {
     const out = new Float64Array(x.rows);

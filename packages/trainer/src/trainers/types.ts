@@ -14,6 +14,8 @@ export interface FitOptions {
   seed: number;
   /** Feature names in column order (used in exports). */
   features: readonly string[];
+  /** The power component being fitted (package, dram, …): Kepler's curve fits read a per-component feature. */
+  component?: string;
 }
 
 /** One file of an exported model, plus the format it belongs to (as declared in the manifest). */
