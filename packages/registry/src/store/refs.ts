@@ -13,6 +13,7 @@ import {
   InvalidArgumentError,
   NotFoundError,
   PreconditionFailedError,
+  VersionNotFoundError,
 } from '../errors.ts';
 import { headKey, refEntryKey, refsPrefix } from '../layout.ts';
 import { parseAliasName, parseModelName, parseVersionNumber } from '../names.ts';
@@ -123,8 +124,35 @@ async function moveRef(
       throw err;
     }
     await applyToHead(ctx, model, entry);
+    if (to !== null) await confirmStillCommitted(ctx, entry, to);
     return entry;
   }
+}
+
+/**
+ * The other half of gc's check. gc deletes a manifest and then reads the head; a mover writes the head
+ * and then reads the manifest. Whichever goes second sees the other, so a ref never stays on a deleted
+ * version: if gc read the head first and went on to delete, the mover finds the manifest gone, moves
+ * the ref back where it was and fails (gc that saw the ref instead restores the manifest, and the
+ * version simply stays).
+ */
+async function confirmStillCommitted(ctx: StoreContext, entry: RefEntry, version: number): Promise<void> {
+  const { model, ref } = entry;
+  try {
+    await readVersion(ctx, model, version);
+    return;
+  } catch (err) {
+    if (!(err instanceof VersionNotFoundError)) throw err;
+  }
+  try {
+    await moveRef(ctx, model, ref, entry.from, {
+      reason: `version ${version} was removed by gc while ${ref === PIN ? 'the pin' : `alias ${ref}`} moved to it`,
+      expect: version,
+    });
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err; // someone moved it on meanwhile: their move stands
+  }
+  throw new VersionNotFoundError(model, version);
 }
 
 export const pin = async (ctx: StoreContext, model: string, version: number, o: MoveOptions = {}) =>
