@@ -212,6 +212,31 @@ export class StoreFullError extends ModelshelfError {
   }
 }
 
+/**
+ * The version is committed (its manifest exists) but the head could not be raised to it, e.g. the
+ * disk filled between the two writes. Readers that follow the head keep serving the previous latest
+ * until the next publish of the model or a gc raises it; publishing the same bytes again would only
+ * make a second version.
+ */
+export class HeadNotRaisedError extends ModelshelfError {
+  override name = 'HeadNotRaisedError';
+  constructor(
+    readonly model: string,
+    readonly version: number,
+    readonly digest: string,
+    cause: unknown,
+  ) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `version ${version} of ${quote(model)} is committed (${digest}), but its head could not be raised to it: ${why}`,
+      cause instanceof ModelshelfError ? cause.category : 'storage',
+      'HEAD_NOT_RAISED',
+      `readers keep serving the previous latest until the next publish of this model or \`modelshelf gc\` raises it; do not publish the same files again${cause instanceof ModelshelfError && cause.hint ? ` (${cause.hint})` : ''}`,
+      { cause },
+    );
+  }
+}
+
 export class PathEscapeError extends ModelshelfError {
   override name = 'PathEscapeError';
   constructor(value: string, root: string) {

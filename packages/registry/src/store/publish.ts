@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { type Readable, Transform } from 'node:stream';
-import { AlreadyExistsError, ConflictError, InvalidArgumentError } from '../errors.ts';
+import { AlreadyExistsError, ConflictError, HeadNotRaisedError, InvalidArgumentError } from '../errors.ts';
 import { fileKey, indexKey, manifestKey, reservationKey } from '../layout.ts';
 import { parseArtifactPath, parseModelName } from '../names.ts';
 import {
@@ -123,10 +123,17 @@ export async function publish(ctx: StoreContext, options: PublishOptions): Promi
     }
     throw err;
   }
-  await updateHead(ctx, model, (head) =>
-    head.latest !== null && head.latest >= version ? undefined : { ...head, latest: version },
-  );
-  return { model, version, digest: manifestDigest(bytes), manifest };
+  const digest = manifestDigest(bytes);
+  try {
+    await updateHead(ctx, model, (head) =>
+      head.latest !== null && head.latest >= version ? undefined : { ...head, latest: version },
+    );
+  } catch (err) {
+    // The manifest is the commit: reporting a plain failure here would invite a second publish of
+    // the same files. Say what is true instead: committed, not yet followed.
+    throw new HeadNotRaisedError(model, version, digest, err);
+  }
+  return { model, version, digest, manifest };
 }
 
 function validateFiles(files: PublishFile[]): PublishFile[] {
