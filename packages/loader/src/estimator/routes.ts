@@ -106,14 +106,21 @@ interface Route {
   timer?: NodeJS.Timeout;
 }
 
+/**
+ * A best-model choice that found nothing servable is not tried again for a while: 5 s after the first
+ * failure, doubling with each failure after that up to 60 s (or the reselection interval, if shorter),
+ * so an estimator on a store with nothing it can serve does not re-read every candidate every few
+ * seconds for ever. Requests in between are answered at once with the last failure.
+ */
 const NEGATIVE_CACHE_MS = 5000;
+const NEGATIVE_CACHE_MAX_MS = 60_000;
 /** Best-model routes are keyed by the request's metric list; a bound keeps odd clients from piling up watchers. */
 export const MAX_BEST_ROUTES = 16;
 
 export class ModelRoutes extends EventEmitter<RouteEvents> {
   private readonly routes = new Map<string, Route>();
   private readonly pending = new Map<string, Promise<Route>>();
-  private readonly failures = new Map<string, { at: number; error: Error }>();
+  private readonly failures = new Map<string, { at: number; error: Error; holdMs: number }>();
   private readonly retiring = new Set<Promise<void>>();
   private closed = false;
   private readonly explicitCount: number;
@@ -221,7 +228,7 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
     const existing = this.routes.get(key);
     if (existing) return existing;
     const failed = this.failures.get(key);
-    if (failed && Date.now() - failed.at < NEGATIVE_CACHE_MS) throw failed.error;
+    if (failed && Date.now() - failed.at < failed.holdMs) throw failed.error;
     let creating = this.pending.get(key);
     if (!creating && this.routes.size - this.explicitCount + this.pending.size >= MAX_BEST_ROUTES) {
       throw new ProtocolError(
@@ -231,10 +238,18 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
     }
     if (!creating) {
       creating = this.createBestRoute(key, choice).finally(() => this.pending.delete(key));
-      creating.catch((error: Error) => this.failures.set(key, { at: Date.now(), error }));
+      creating.then(
+        () => this.failures.delete(key),
+        (error: Error) => this.failures.set(key, { at: Date.now(), error, holdMs: this.nextHold(failed) }),
+      );
       this.pending.set(key, creating);
     }
     return withTimeout(creating, timeoutMs, () => `selecting a model for ${key} took over ${timeoutMs} ms`);
+  }
+
+  private nextHold(previous: { holdMs: number } | undefined): number {
+    const cap = Math.min(NEGATIVE_CACHE_MAX_MS, this.best?.reselectIntervalMs ?? NEGATIVE_CACHE_MAX_MS);
+    return previous ? Math.min(previous.holdMs * 2, Math.max(cap, NEGATIVE_CACHE_MS)) : NEGATIVE_CACHE_MS;
   }
 
   private async createBestRoute(key: string, choice: Choice): Promise<Route> {

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateKeyPair, type Store, signVersion } from '@modelshelf/registry';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startEstimator } from '../../src/index.ts';
 import { tempDir, tempStore } from '../helpers/store.ts';
 import { estimate, nodeRequest } from './client.ts';
@@ -112,6 +112,40 @@ describe('best-model choice among servable models', () => {
       expect(answer.msg).toContain('no model can be served for rapl-sysfs/AbsPower');
       expect(answer.msg).toContain(`${GOOD}@2 (decode)`);
       expect(answer.msg).not.toMatch(/still loading/);
+    }
+  });
+
+  it('a choice that found nothing servable is retried after 5 s, then 10 s, 20 s … and serves once a model can be', async () => {
+    await store.publish({
+      model: GOOD,
+      files: [{ path: 'w.json', data: new TextEncoder().encode('garbage') }],
+      formats: [{ name: 'kepler-weights', files: ['w.json'] }],
+      metadata: { features: ['bpf_cpu_time_ms'], mae: 5 },
+    });
+    await store.pin(GOOD, 2);
+    // Only the wall clock the negative cache reads is faked; sockets and the watcher's timers run.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const t0 = Date.now();
+      const { socketPath, lines } = await start();
+      const attempts = () =>
+        lines.filter((l) => l.msg === 'best model cannot be served; trying the next one').length;
+      const at = async (seconds: number) => {
+        vi.setSystemTime(t0 + seconds * 1000);
+        return estimate(socketPath, nodeRequest([[3]]));
+      };
+      const seen: number[] = [];
+      for (const s of [0, 4, 6, 15, 17, 36, 38]) {
+        expect((await at(s)).msg).toContain('no model can be served');
+        seen.push(attempts());
+      }
+      // Tries at 0, 6 (5 s after 0), 17 (10 s after 6) and 38 (20 s after 17).
+      expect(seen).toEqual([1, 1, 2, 2, 3, 3, 4]);
+      await store.unpin(GOOD);
+      expect((await at(50)).msg).toContain('no model can be served'); // held until 38 + 40
+      expect(await at(79)).toMatchObject({ msg: '', model: GOOD });
+    } finally {
+      vi.useRealTimers();
     }
   });
 
