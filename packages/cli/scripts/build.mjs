@@ -39,28 +39,28 @@ const packageName = (specifier) =>
     .join('/');
 
 /**
- * `import { z } from 'zod'` in the bundle: zod's own v4/classic/external.js minus `locales` (every
- * translation of every message: 360 KB that would be parsed at each start and never used; English
- * stays the default, registered by zod's schemas themselves) and `core` (which re-exports them).
- * Code that reaches for anything left out fails the build (logOverride below).
+ * `import { z } from 'zod'` in the bundle: only the zod functions the workspace calls, so esbuild can
+ * tree-shake the rest of zod (its schemas are marked pure): the message translations (360 KB; English
+ * stays the default, registered by zod's schemas themselves), z.compile, the JSON Schema converters,
+ * the string formats nobody validates. Code that reaches for a name left out fails the build
+ * (logOverride below): add it here.
  */
-const LEAN_ZOD_EXTERNAL = `
-  export * from './v4/classic/schemas.js';
-  export * from './v4/classic/checks.js';
-  export * from './v4/classic/errors.js';
-  export * from './v4/classic/parse.js';
-  export * from './v4/classic/compat.js';
-  export { globalRegistry, registry, config, memoizer, $output, $input, $brand, clone, regexes, treeifyError,
-    prettifyError, formatError, flattenError, TimePrecision, util, NEVER, INVALID, toZod, compile, withParser,
-    ZodCompileAsyncError, ZodCompileUnsupportedError, getDiscriminatedOption } from './v4/core/index.js';
-  export { toJSONSchema } from './v4/core/json-schema-processors.js';
-  export { fromJSONSchema } from './v4/classic/from-json-schema.js';
-  export { deepPartial } from './v4/classic/deep-partial.js';
-  export { input, output } from './v4/classic/in-out.js';
-  export { ZodISODateTime, ZodISODate, ZodISOTime, ZodISODuration } from './v4/classic/iso.js';
-  export * as iso from './v4/classic/iso.js';
-  export * as coerce from './v4/classic/coerce.js';
-`;
+const ZOD_NAMES = [
+  'array',
+  'enum',
+  'literal',
+  'looseObject',
+  'number',
+  'object',
+  'record',
+  'set',
+  'strictObject',
+  'string',
+  'tuple',
+  'union',
+  'unknown',
+];
+const LEAN_ZOD_EXTERNAL = `export { ${ZOD_NAMES.join(', ')} } from './v4/classic/schemas.js';`;
 const LEAN_ZOD_INDEX = `
   import * as z from 'lean-zod:external';
   export * from 'lean-zod:external';

@@ -1,7 +1,9 @@
 // Kepler's estimator-sidecar protocol (docs/estimator-protocol.md), as spoken by Kepler's Go client
 // (pkg/model/estimator/sidecar) and kepler-model-server's Python sidecar (estimate/estimator.py):
 // one JSON request per connection, one JSON response, then the server closes.
-import { normaliseEnergySource, OUTPUT_TYPES, type OutputType } from '@modelshelf/formats';
+// The vocabulary alone, not the formats barrel: the CLI imports this module at start (estimator's
+// --help lists the output types) and the barrel would load every codec with it.
+import { normaliseEnergySource, OUTPUT_TYPES, type OutputType } from '@modelshelf/formats/vocabulary';
 import { ModelshelfError } from '@modelshelf/registry';
 import { z } from 'zod';
 import {

@@ -1,6 +1,7 @@
 // `modelshelf ls` (models) and `modelshelf versions <model>` (one model's versions).
 
-import { lenientModelMetadata } from '@modelshelf/formats';
+// The metadata module alone: the formats barrel would load every codec (fflate, flatbuffers) at start.
+import { lenientModelMetadata } from '@modelshelf/formats/metadata';
 import type { Head, VersionRecord } from '@modelshelf/registry';
 import type { Command } from 'commander';
 import {
