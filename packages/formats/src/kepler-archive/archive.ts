@@ -2,6 +2,7 @@
 // estimator does: metadata.json names the component index (`model_file`), whose entries give each
 // component's model file, features and feature-engineering files (applied in order, then predict).
 
+import { sidecarMainFeatureIndex } from '../kepler/main-feature.ts';
 import { ArchiveError } from './convert/errors.ts';
 import { convertModel, convertTransform } from './convert/sklearn.ts';
 import { convertXgboost } from './convert/xgboost.ts';
@@ -122,7 +123,12 @@ export function convertMembers(
       transforms.push(...converted.transforms);
       estimator = converted.estimator;
     }
-    components.push({ name, transforms, estimator, nFeatures: features.length });
+    components.push({
+      name,
+      transforms,
+      estimator: asTheSidecarReadsIt(estimator, features, name),
+      nFeatures: features.length,
+    });
   }
   if (components.length === 0) throw new ArchiveError(path, 'no components');
   const rank = (n: string) => {
@@ -131,4 +137,22 @@ export function convertMembers(
   };
   components.sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { modelName, trainer, modelClass, features, outputType, mae, components };
+}
+
+/**
+ * Kepler's sidecar does not use a curve fit's pickled feature_index: on load it sets it to the main
+ * feature of the first feature group the model's features contain (kepler/main-feature.ts). For Basic,
+ * BPFIRQ dram, CounterOnly and CounterIRQCombined models that is another column than the one trained
+ * on; the sidecar's answer is the one served. Features that fit no group keep the pickled index.
+ */
+function asTheSidecarReadsIt(
+  estimator: ComponentModel['estimator'],
+  features: readonly string[],
+  component: string,
+): ComponentModel['estimator'] {
+  if (estimator.kind !== 'curve-fit') return estimator;
+  const column = sidecarMainFeatureIndex(features, component);
+  return column === undefined || column >= features.length
+    ? estimator
+    : { ...estimator, featureIndex: column };
 }

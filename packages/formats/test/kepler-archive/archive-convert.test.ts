@@ -132,3 +132,36 @@ describe('refusals', () => {
     expect(() => readKeplerArchive('m.zip', archiveWith({ 'metadata.json': meta() }))).toThrow(/missing/);
   });
 });
+
+describe('curve fits read the column the sidecar reads', () => {
+  // CounterIRQCombined's features contain CounterOnly, which the sidecar's group walk meets first; it
+  // reads CounterOnly's main-feature index (cpu_instructions: 2; dram's cache_miss: 0) as a column of the
+  // model's own features: bpf_net_tx_irq and bpf_block_irq, not the cpu_instructions column.
+  const combined = ARCHIVES.filter(
+    (p) => p.includes('/CounterIRQCombined/') && /(Logarithmic|Exponential)RegressionTrainer/.test(p),
+  );
+  it('has CounterIRQCombined curve fits to check', () => expect(combined.length).toBeGreaterThan(0));
+  for (const path of combined) {
+    it(`${shortName(path)}: package, core, uncore read column 2 and dram column 0`, () => {
+      const m = readKeplerArchive(path, readArchive(path));
+      expect(m.features.slice(0, 3)).toEqual(['bpf_block_irq', 'bpf_net_rx_irq', 'bpf_net_tx_irq']);
+      expect(
+        m.components.map((c) => [c.name, c.estimator.kind === 'curve-fit' && c.estimator.featureIndex]),
+      ).toEqual([
+        ['package', 2],
+        ['core', 2],
+        ['uncore', 2],
+        ['dram', 0],
+      ]);
+      // Scaling the cpu_instructions column leaves every watt unchanged; scaling column 2 moves package.
+      const base = sampleRows(m, 1, 3);
+      const scaled = (column: number) => {
+        const x = Float64Array.from(base);
+        x[column] = x[column]! * 3 + 1;
+        return Array.from(predict(m, x, 1));
+      };
+      expect(scaled(m.features.indexOf('cpu_instructions'))).toEqual(Array.from(predict(m, base, 1)));
+      expect(scaled(2)[0]).not.toBe(predict(m, base, 1)[0]);
+    });
+  }
+});

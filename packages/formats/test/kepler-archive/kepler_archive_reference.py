@@ -17,12 +17,14 @@ the fe_files transforms in order, then model.predict), before Kepler's clamp of 
   predict_stages adds them to the DummyRegressor's constant, as GradientBoostingRegressor.predict does;
 - XGBoost components are loaded by xgboost itself (XGBRegressor.load_model, as Kepler does);
 - Kepler's curve fits (trainer.curvefit.CurveFitModel) evaluate the upstream formulas with numpy on
-  the pickled popt and feature_index.
+  the pickled popt, at the column the sidecar's estimator reads (its main feature, not the pickled
+  feature_index).
 Nothing here shares code with the TypeScript reader.
 """
 
 import io
 import json
+import os
 import sys
 import warnings
 import zipfile
@@ -30,6 +32,9 @@ import zipfile
 import numpy as np
 import joblib.numpy_pickle as jnp
 from joblib.numpy_pickle import NumpyUnpickler
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "test", "helpers"))
+from kepler_sidecar_reference import feature_index as sidecar_feature_index  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
@@ -158,11 +163,18 @@ def knn_predict(model, X):
     return knn.predict(X)
 
 
-def curve_predict(model, X):
+def curve_predict(model, X, features, component):
+    """The sidecar's CurveFitModelEstimator: it replaces the pickled feature_index on load with the main
+    feature of the first feature group the model's features contain (the rule lives in the sidecar
+    reference beside the repository's other Kepler references)."""
     g = model.get
     f = g("fit_func").__name__
     popt = g("popt")
-    x = np.array(X[:, g("feature_index")]).flatten()
+    try:
+        column = sidecar_feature_index(features, component)
+    except StopIteration:  # no known group: the sidecar cannot load it; modelshelf keeps the pickled index
+        column = g("feature_index")
+    x = np.array(X[:, column]).flatten()
     if f == "expo_func":
         a, b, c = popt
         return a * np.exp(b * x) + c
@@ -222,7 +234,7 @@ def run_archive(path, rows):
                 how = "sklearn-kdtree" if model.get("_fit_method") == "kd_tree" else "sklearn-brute"
                 y = knn_predict(model, X)
             elif q.endswith("CurveFitModel"):
-                y, how = curve_predict(model, X), "numpy-curve"
+                y, how = curve_predict(model, X, entry.get("features", meta["features"]), comp), "numpy-curve"
             else:
                 raise ValueError(f"{path}: {q} has no reference")
         out[comp] = [float(v) for v in np.asarray(y, dtype=np.float64).ravel()]
