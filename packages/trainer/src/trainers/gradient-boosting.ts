@@ -7,7 +7,7 @@
 // histogram subtraction per level — same squared-error gain, far less work per tree on large tables). The default
 // 'auto' is exact up to 10,000 rows, where it costs little and reproduces scikit-learn's trees, and hist above.
 // Both export the same `gradient-boosting` kind (split left when x' <= threshold).
-import { binColumns, HistTreeGrower } from './hist-tree.ts';
+import { binColumns, HistBooster } from './hist-tree.ts';
 import { mean } from './least-squares.ts';
 import { exportModelshelfJson, ModelshelfFit } from './modelshelf-fit.ts';
 import { PresortedColumns, TreeGrower } from './regression-tree.ts';
@@ -64,11 +64,10 @@ export class GradientBoostingRegressorTrainer implements Trainer {
     const xs = applyScale(x, scale);
     const init = mean(y);
     const prediction = new Float64Array(x.rows).fill(init);
-    const residual = new Float64Array(x.rows);
     const trees = [];
     const hist = o.method === 'hist' || (o.method === 'auto' && x.rows > HIST_AUTO_ROWS);
     if (hist) {
-      const grower = new HistTreeGrower(binColumns(xs, x.rows, x.cols, o.maxBins, 'sklearn'), {
+      const booster = new HistBooster(binColumns(xs, x.rows, x.cols, o.maxBins, 'sklearn'), {
         maxDepth: o.maxDepth,
         lambda: 0,
         gamma: 0,
@@ -78,10 +77,8 @@ export class GradientBoostingRegressorTrainer implements Trainer {
         updateScale: o.learningRate,
         float32Leaves: false,
       });
-      for (let t = 0; t < o.nEstimators; t++) {
-        // Gradient of ½(y − f)² is f − y; the leaf value −ΣG/n is then the mean residual.
-        for (let r = 0; r < x.rows; r++) residual[r] = prediction[r]! - y[r]!;
-        const tree = grower.grow(residual, prediction);
+      // Gradient of ½(y − f)² is f − y; the leaf value −ΣG/n is then the mean residual.
+      for (const tree of booster.boost(y, prediction, o.nEstimators)) {
         trees.push({
           feature: tree.feature,
           threshold: tree.threshold,
@@ -92,6 +89,7 @@ export class GradientBoostingRegressorTrainer implements Trainer {
       }
     } else {
       const grower = new TreeGrower(new PresortedColumns(xs, x.rows, x.cols), o);
+      const residual = new Float64Array(x.rows);
       for (let t = 0; t < o.nEstimators; t++) {
         for (let r = 0; r < x.rows; r++) residual[r] = y[r]! - prediction[r]!;
         trees.push(grower.grow(residual, prediction, o.learningRate));

@@ -1,29 +1,35 @@
 // Histogram-binned regression trees for squared-error boosting, shared by XgboostFitTrainer (XGBoost's
 // regularised objective and split rule) and GradientBoostingRegressorTrainer's histogram mode (scikit-learn's).
 //
-// Each feature is cut into at most `maxBin` bins once per training set (one byte per value, one array per
-// feature, as scikit-learn's histogram booster stores them). A tree grows depth-wise (XGBoost's default policy);
-// every node's histogram of gradient sums and counts is either built from its rows (the smaller child) or
-// derived as parent − sibling (the larger), so each level costs at most half the rows. With squared error the
-// hessian is 1 per row, so hessian sums are row counts.
+// Each feature is cut into at most `maxBin` bins once per training set, stored row-major as one byte per value,
+// four features to a 32-bit word, so one load gives a row's bins for four features. A tree grows depth-wise
+// (XGBoost's default policy) in one sequential pass over all rows per level: each row carries the slot of the
+// node it is in; the pass routes it to its child and adds its gradient to that child's histogram of gradient
+// sums and counts (interleaved, one cache line per bin), so no row indices are partitioned or gathered. A row
+// that reaches a leaf gets its boosting update there, its next gradient, and its share of the next tree's root
+// histogram, so the next tree starts without a pass of its own. With squared error the hessian is 1 per row,
+// so hessian sums are row counts.
 //
 // Split rules, so a threshold means exactly the training partition in the runtime that will evaluate it:
 // - 'xgboost': a row goes left when float32(x) < threshold; thresholds are float32 values strictly above every
 //   left value and at most the smallest right value.
-// - 'sklearn': left when x <= threshold (float64), thresholds between the two neighbouring bin values.
+// - 'sklearn': left when x <= threshold (float64); thresholds as scikit-learn's _BinMapper finds them (midpoints
+//   of distinct values when few, else numpy's 'midpoint' percentiles).
 
 export type SplitRule = 'xgboost' | 'sklearn';
+
+/** Histogram slots per feature (a byte's range); a node's histogram holds 2 doubles per slot. */
+const SLOTS = 256;
 
 export interface BinnedColumns {
   rows: number;
   cols: number;
-  /** Per feature, the bin index of every row. */
-  bins: Uint8Array[];
+  /** 32-bit words per row: ⌈cols / 4⌉ (padding features have bin 0 and are never split on). */
+  words: number;
+  /** Row-major bins, byte k of word w of row r the bin of feature 4w + k (little-endian bytes). */
+  packed: Int32Array;
   /** Per feature: cut c separates bins ≤ c from bins > c; threshold[c] is its value under the split rule. */
   cuts: Float64Array[];
-  /** First histogram slot of each feature (Σ of previous features' bin counts). */
-  offset: Int32Array;
-  totalBins: number;
 }
 
 /** Threshold between two neighbouring distinct values a < b under `rule`. */
@@ -32,8 +38,27 @@ function between(a: number, b: number, rule: SplitRule): number {
     const t = Math.fround(a / 2 + b / 2);
     return t > a ? t : b; // float32(x) < t must hold for x = a and fail for x = b
   }
-  const t = a / 2 + b / 2;
+  const t = (a + b) * 0.5; // scikit-learn's midpoint
   return t >= b || !Number.isFinite(t) ? a : t;
+}
+
+/** numpy.percentile(sorted, 100·k/maxBin, method='midpoint') for k = 1 … maxBin − 1, as scikit-learn bins. */
+function sklearnQuantiles(sorted: Float64Array, maxBin: number): number[] {
+  const n = sorted.length;
+  const step = 100 / maxBin; // numpy.linspace(0, 100, maxBin + 1)[k] = k · step
+  const out: number[] = [];
+  for (let k = 1; k < maxBin; k++) {
+    const v = ((k * step) / 100) * (n - 1);
+    const lo = Math.floor(v);
+    const hi = Math.ceil(v);
+    if (lo === hi) out.push(sorted[lo]!);
+    else {
+      const a = sorted[lo]!;
+      const b = sorted[hi]!;
+      out.push(b - (b - a) * 0.5); // numpy's _lerp at t = 0.5
+    }
+  }
+  return out;
 }
 
 /** Cuts each column of row-major `xs` into ≤ maxBin bins (quantiles of the values when there are more). */
@@ -44,13 +69,14 @@ export function binColumns(
   maxBin: number,
   rule: SplitRule,
 ): BinnedColumns {
-  if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > 256) {
-    throw new RangeError(`maxBin must be an integer in 2..256, got ${maxBin}`);
+  if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > SLOTS) {
+    throw new RangeError(`maxBin must be an integer in 2..${SLOTS}, got ${maxBin}`);
   }
-  const bins: Uint8Array[] = [];
+  const words = Math.max(1, Math.ceil(cols / 4));
+  const packed = new Int32Array(rows * words);
+  const bytes = new Uint8Array(packed.buffer);
+  const stride = words * 4;
   const cuts: Float64Array[] = [];
-  const offset = new Int32Array(cols);
-  let total = 0;
   const sorted = new Float64Array(rows);
   for (let f = 0; f < cols; f++) {
     for (let r = 0; r < rows; r++) {
@@ -58,14 +84,16 @@ export function binColumns(
       sorted[r] = rule === 'xgboost' ? Math.fround(v) : v;
     }
     sorted.sort();
-    // Distinct values, then cut positions: every gap when few, else gaps nearest the quantiles.
+    // Distinct values, then cut positions: every gap when few, else at the quantiles.
     let distinct = 0;
     for (let i = 0; i < rows; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-    const thresholds: number[] = [];
+    let thresholds: number[] = [];
     if (distinct <= maxBin) {
       for (let i = 1; i < rows; i++) {
         if (sorted[i] !== sorted[i - 1]) thresholds.push(between(sorted[i - 1]!, sorted[i]!, rule));
       }
+    } else if (rule === 'sklearn') {
+      thresholds = sklearnQuantiles(sorted, maxBin);
     } else {
       let last = Number.NEGATIVE_INFINITY;
       for (let k = 1; k < maxBin; k++) {
@@ -81,11 +109,7 @@ export function binColumns(
     }
     const cut = Float64Array.from(thresholds);
     cuts.push(cut);
-    offset[f] = total;
-    total += cut.length + 1;
     // bin = number of thresholds the value is not left of.
-    const col = new Uint8Array(rows);
-    bins.push(col);
     const strict = rule === 'xgboost';
     const nCut = cut.length;
     for (let r = 0; r < rows; r++) {
@@ -105,10 +129,10 @@ export function binColumns(
           else lo = mid + 1;
         }
       }
-      col[r] = lo;
+      bytes[r * stride + f] = lo;
     }
   }
-  return { rows, cols, bins, cuts, offset, totalBins: total };
+  return { rows, cols, words, packed, cuts };
 }
 
 export interface HistTreeOptions {
@@ -144,61 +168,29 @@ export interface HistTree {
   count: Float64Array;
 }
 
-interface Node {
-  id: number;
-  start: number;
-  end: number;
-  depth: number;
-  sumG: number;
-  histG: Float64Array;
-  histC: Float64Array;
-}
-
-export class HistTreeGrower {
-  private readonly rowsBuf: Int32Array;
-  private readonly tmp: Int32Array;
-  private readonly ordered: Float64Array;
+/** Grows boosted trees over one binned table, reusing its buffers from tree to tree. */
+export class HistBooster {
+  private readonly grad: Float64Array;
+  /** Slot of each row's node in the current level, −1 once the row has reached its leaf. */
+  private readonly slot: Int32Array;
+  /** Doubles per node histogram: [Σg, n] per slot, SLOTS slots per feature. */
+  private readonly histSize: number;
+  private childHist: Float64Array;
+  private parentHist: Float64Array;
+  private rootHist: Float64Array;
+  private nextRootHist: Float64Array;
 
   constructor(
     private readonly data: BinnedColumns,
     private readonly options: HistTreeOptions,
   ) {
-    this.rowsBuf = new Int32Array(data.rows);
-    this.tmp = new Int32Array(data.rows);
-    this.ordered = new Float64Array(data.rows);
-  }
-
-  /**
-   * Gradient sums and counts per bin of the rows at [start, end) of the row buffer. The node's gradients are
-   * gathered once into a contiguous array, then each feature is one pass over its own byte column.
-   */
-  private buildHistogram(start: number, end: number, grad: Float64Array): [Float64Array, Float64Array] {
-    const { bins, cols, offset, totalBins, rows: all } = this.data;
-    const hg = new Float64Array(totalBins);
-    const hc = new Float64Array(totalBins);
-    const rows = this.rowsBuf;
-    const whole = start === 0 && end === all;
-    const og = this.ordered;
-    const n = end - start;
-    if (!whole) for (let p = 0; p < n; p++) og[p] = grad[rows[start + p]!]!;
-    for (let f = 0; f < cols; f++) {
-      const col = bins[f]!;
-      const off = offset[f]!;
-      if (whole) {
-        for (let r = 0; r < n; r++) {
-          const b = off + col[r]!;
-          hg[b]! += grad[r]!;
-          hc[b]!++;
-        }
-      } else {
-        for (let p = 0; p < n; p++) {
-          const b = off + col[rows[start + p]!]!;
-          hg[b]! += og[p]!;
-          hc[b]!++;
-        }
-      }
-    }
-    return [hg, hc];
+    this.grad = new Float64Array(data.rows);
+    this.slot = new Int32Array(data.rows);
+    this.histSize = data.words * 4 * SLOTS * 2;
+    this.childHist = new Float64Array(this.histSize * 2);
+    this.parentHist = new Float64Array(this.histSize * 2);
+    this.rootHist = new Float64Array(this.histSize);
+    this.nextRootHist = new Float64Array(this.histSize);
   }
 
   private weight(sumG: number, count: number): number {
@@ -206,12 +198,47 @@ export class HistTreeGrower {
     return this.options.float32Leaves ? Math.fround(w) : w;
   }
 
-  /** Grows one tree on gradients `grad` (prediction − target) and adds updateScale × leaf to `prediction`. */
-  grow(grad: Float64Array, prediction: Float64Array): HistTree {
-    const { rows, cols, bins, cuts, offset } = this.data;
+  /**
+   * Grows `nTrees` trees on squared error ½(prediction − y)², updating `prediction` by updateScale × leaf
+   * after each tree.
+   */
+  boost(y: Float64Array, prediction: Float64Array, nTrees: number): HistTree[] {
+    const { rows, words, packed } = this.data;
+    const grad = this.grad;
+    // The first root histogram; later ones are summed as rows reach their leaves.
+    const root = this.rootHist.fill(0);
+    let sumG = 0;
+    for (let r = 0; r < rows; r++) {
+      const g = prediction[r]! - y[r]!;
+      grad[r] = g;
+      sumG += g;
+      addRow(root, 0, packed, r * words, words, g);
+    }
+    const trees: HistTree[] = [];
+    for (let t = 0; t < nTrees; t++) {
+      const last = t === nTrees - 1;
+      const next = this.nextRootHist;
+      if (!last) next.fill(0);
+      const out = this.grow(y, prediction, sumG, last ? undefined : next);
+      trees.push(out.tree);
+      sumG = out.nextSumG;
+      this.nextRootHist = this.rootHist;
+      this.rootHist = next;
+    }
+    return trees;
+  }
+
+  private grow(
+    y: Float64Array,
+    prediction: Float64Array,
+    rootSumG: number,
+    nextRoot: Float64Array | undefined,
+  ): { tree: HistTree; nextSumG: number } {
+    const { rows, cols, words, packed, cuts } = this.data;
     const o = this.options;
-    const rowsBuf = this.rowsBuf;
-    for (let r = 0; r < rows; r++) rowsBuf[r] = r;
+    const grad = this.grad;
+    const slot = this.slot.fill(0);
+    const hs = this.histSize;
     const feature: number[] = [];
     const threshold: number[] = [];
     const left: number[] = [];
@@ -231,39 +258,59 @@ export class HistTreeGrower {
       countOf.push(count);
       return feature.length - 1;
     };
-    let sumG = 0;
-    for (let r = 0; r < rows; r++) sumG += grad[r]!;
-    const [hg0, hc0] = this.buildHistogram(0, rows, grad);
-    let level: Node[] = [{ id: newNode(rows), start: 0, end: rows, depth: 0, sumG, histG: hg0, histC: hc0 }];
     const lambda = o.lambda;
     const minChild = Math.max(o.minChildWeight, 1e-300);
-    while (level.length > 0) {
-      const next: Node[] = [];
-      for (const node of level) {
-        const n = node.end - node.start;
-        const w = this.weight(node.sumG, n);
-        value[node.id] = w;
+    // The current level: node ids, gradient sums and counts per slot; its histograms in `hist`.
+    let ids = [newNode(rows)];
+    let sums = [rootSumG];
+    let counts = [rows];
+    let hist = this.rootHist;
+    let depth = 0;
+    let nextSumG = 0;
+    while (ids.length > 0) {
+      const k = ids.length;
+      // Per slot: the split's word, shift and bin (word −1: the node is a leaf), and per side the child's
+      // next-level slot (≥ 0) or ~leaf index of the leaf step (< 0).
+      const routeWord = new Int32Array(k);
+      const routeShift = new Int32Array(k);
+      const routeBin = new Int32Array(k);
+      const target = new Int32Array(2 * k);
+      const steps: number[] = [];
+      const nextIds: number[] = [];
+      const nextSums: number[] = [];
+      const nextCounts: number[] = [];
+      const leafCode = (w: number) => {
+        steps.push(w * o.updateScale);
+        return ~(steps.length - 1);
+      };
+      for (let s = 0; s < k; s++) {
+        const id = ids[s]!;
+        const n = counts[s]!;
+        const sg = sums[s]!;
+        const w = this.weight(sg, n);
+        value[id] = w;
         let bestGain = 0;
         let bestF = -1;
         let bestCut = -1;
         let bestGL = 0;
         let bestCL = 0;
-        if (node.depth < o.maxDepth && n >= 2 * minChild) {
-          const parentScore = (node.sumG * node.sumG) / (n + lambda);
+        if (depth < o.maxDepth && n >= 2 * minChild) {
+          const parentScore = (sg * sg) / (n + lambda);
+          const base = s * hs;
           for (let f = 0; f < cols; f++) {
             const nCuts = cuts[f]!.length;
-            const base = offset[f]!;
+            const fb = base + f * SLOTS * 2;
             let gl = 0;
             let cl = 0;
             for (let c = 0; c < nCuts; c++) {
-              const cnt = node.histC[base + c]!;
+              const cnt = hist[fb + 2 * c + 1]!;
               if (cnt === 0) continue;
-              gl += node.histG[base + c]!;
+              gl += hist[fb + 2 * c]!;
               cl += cnt;
               const cr = n - cl;
               if (cl < minChild) continue;
               if (cr < minChild) break;
-              const gr = node.sumG - gl;
+              const gr = sg - gl;
               const gain = (gl * gl) / (cl + lambda) + (gr * gr) / (cr + lambda) - parentScore;
               if (gain > bestGain) {
                 bestGain = gain;
@@ -278,101 +325,156 @@ export class HistTreeGrower {
         // Loss reduction G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ), XGBoost's loss_chg (its code has no ½ factor).
         const keep = bestF >= 0 && bestGain > o.minSplitGain && !(bestGain < o.gamma);
         if (!keep) {
-          const step = w * o.updateScale;
-          for (let p = node.start; p < node.end; p++) {
-            const r = rowsBuf[p]!;
-            prediction[r] = prediction[r]! + step;
-          }
+          routeWord[s] = -1;
+          target[2 * s] = leafCode(w);
           continue;
         }
-        const childDepth = node.depth + 1;
-        const grows = childDepth < o.maxDepth;
-        if (!grows) {
-          // Both children are leaves: set them and update the prediction in one pass, without partitioning.
-          const nl = bestCL;
-          const nr = n - bestCL;
-          const wl = this.weight(bestGL, nl);
-          const wr = this.weight(node.sumG - bestGL, nr);
-          const l = newNode(nl);
-          const rgt = newNode(nr);
-          value[l] = wl;
-          value[rgt] = wr;
-          feature[node.id] = bestF;
-          threshold[node.id] = cuts[bestF]![bestCut]!;
-          left[node.id] = l;
-          right[node.id] = rgt;
-          defaultLeft[node.id] = nl >= nr ? 1 : 0;
-          gainOf[node.id] = bestGain;
-          const col = bins[bestF]!;
-          const sl = wl * o.updateScale;
-          const sr = wr * o.updateScale;
-          for (let p = node.start; p < node.end; p++) {
-            const r = rowsBuf[p]!;
-            prediction[r] = prediction[r]! + (col[r]! <= bestCut ? sl : sr);
-          }
-          continue;
-        }
-        // Partition the node's rows: bin ≤ bestCut to the front (stable on both sides).
-        // Branch-free: every row is written to both sides and only the matching cursor advances.
-        const tmp = this.tmp;
-        const col = bins[bestF]!;
-        let li = node.start;
-        let ri = 0;
-        for (let p = node.start; p < node.end; p++) {
-          const r = rowsBuf[p]!;
-          const goesLeft = col[r]! <= bestCut ? 1 : 0;
-          rowsBuf[li] = r;
-          tmp[ri] = r;
-          li += goesLeft;
-          ri += 1 - goesLeft;
-        }
-        rowsBuf.set(tmp.subarray(0, ri), li);
-        const mid = li;
-        const nl = mid - node.start;
-        const nr = node.end - mid;
+        const nl = bestCL;
+        const nr = n - bestCL;
         const l = newNode(nl);
         const rgt = newNode(nr);
-        feature[node.id] = bestF;
-        threshold[node.id] = cuts[bestF]![bestCut]!;
-        left[node.id] = l;
-        right[node.id] = rgt;
-        defaultLeft[node.id] = nl >= nr ? 1 : 0;
-        gainOf[node.id] = bestGain;
-        // Build the smaller child's histogram, derive the larger in place from the parent's arrays.
-        const smallLeft = nl <= nr;
-        const [sg, sc] = smallLeft
-          ? this.buildHistogram(node.start, mid, grad)
-          : this.buildHistogram(mid, node.end, grad);
-        const bg = node.histG;
-        const bc = node.histC;
-        for (let b = 0; b < bg.length; b++) {
-          bg[b]! -= sg[b]!;
-          bc[b]! -= sc[b]!;
+        feature[id] = bestF;
+        threshold[id] = cuts[bestF]![bestCut]!;
+        left[id] = l;
+        right[id] = rgt;
+        defaultLeft[id] = nl >= nr ? 1 : 0;
+        gainOf[id] = bestGain;
+        routeWord[s] = bestF >> 2;
+        routeShift[s] = (bestF & 3) * 8;
+        routeBin[s] = bestCut;
+        const children: [number, number, number][] = [
+          [l, bestGL, nl],
+          [rgt, sg - bestGL, nr],
+        ];
+        for (let side = 0; side < 2; side++) {
+          const [cid, cg, cn] = children[side]!;
+          // A child that cannot split is a leaf now: its rows take their step in this level's pass.
+          if (depth + 1 >= o.maxDepth || cn < 2 * minChild) {
+            const cw = this.weight(cg, cn);
+            value[cid] = cw;
+            target[2 * s + side] = leafCode(cw);
+          } else {
+            target[2 * s + side] = nextIds.length;
+            nextIds.push(cid);
+            nextSums.push(cg);
+            nextCounts.push(cn);
+          }
         }
-        const [lg, lc, rg, rc] = smallLeft ? [sg, sc, bg, bc] : [bg, bc, sg, sc];
-        const base: Omit<Node, 'id' | 'start' | 'end' | 'sumG' | 'histG' | 'histC'> = { depth: childDepth };
-        next.push({ ...base, id: l, start: node.start, end: mid, sumG: bestGL, histG: lg, histC: lc });
-        next.push({
-          ...base,
-          id: rgt,
-          start: mid,
-          end: node.end,
-          sumG: node.sumG - bestGL,
-          histG: rg,
-          histC: rc,
-        });
       }
-      level = next;
+      // One pass over the rows: route each to its child (adding it to the child's histogram) or finish it.
+      const kc = nextIds.length;
+      if (this.childHist.length < kc * hs) this.childHist = new Float64Array(kc * hs);
+      const child = this.childHist;
+      child.fill(0, 0, kc * hs);
+      const step = Float64Array.from(steps);
+      const rootSum = routeRows(
+        { packed, words, slot, routeWord, routeShift, routeBin, target, step },
+        child,
+        hs,
+        grad,
+        prediction,
+        y,
+        nextRoot,
+      );
+      nextSumG += rootSum;
+      // The children's histograms become the parents' of the next level.
+      this.childHist = this.parentHist;
+      this.parentHist = child;
+      hist = child;
+      ids = nextIds;
+      sums = nextSums;
+      counts = nextCounts;
+      depth++;
     }
     return {
-      feature: Int32Array.from(feature),
-      threshold: Float64Array.from(threshold),
-      left: Int32Array.from(left),
-      right: Int32Array.from(right),
-      value: Float64Array.from(value),
-      defaultLeft: Uint8Array.from(defaultLeft),
-      gain: Float64Array.from(gainOf),
-      count: Float64Array.from(countOf),
+      tree: {
+        feature: Int32Array.from(feature),
+        threshold: Float64Array.from(threshold),
+        left: Int32Array.from(left),
+        right: Int32Array.from(right),
+        value: Float64Array.from(value),
+        defaultLeft: Uint8Array.from(defaultLeft),
+        gain: Float64Array.from(gainOf),
+        count: Float64Array.from(countOf),
+      },
+      nextSumG,
     };
+  }
+}
+
+interface Routes {
+  packed: Int32Array;
+  words: number;
+  slot: Int32Array;
+  routeWord: Int32Array;
+  routeShift: Int32Array;
+  routeBin: Int32Array;
+  target: Int32Array;
+  step: Float64Array;
+}
+
+/**
+ * One level's pass over the rows: each row still in a node moves to its child (and into the child's histogram)
+ * or finishes in a leaf (prediction += step, next gradient, next root histogram). Returns the finished rows'
+ * gradient sum. A function of its own, small enough for V8 to optimise as a whole.
+ */
+function routeRows(
+  routes: Routes,
+  child: Float64Array,
+  hs: number,
+  grad: Float64Array,
+  prediction: Float64Array,
+  y: Float64Array,
+  nextRoot: Float64Array | undefined,
+): number {
+  const { packed, words, slot, routeWord, routeShift, routeBin, target, step } = routes;
+  const rows = slot.length;
+  let rootSum = 0;
+  for (let r = 0; r < rows; r++) {
+    const s = slot[r]!;
+    if (s < 0) continue;
+    const rw = routeWord[s]!;
+    let to: number;
+    if (rw < 0) to = target[2 * s]!;
+    else {
+      const bin = (packed[r * words + rw]! >>> routeShift[s]!) & 255;
+      to = target[2 * s + (bin <= routeBin[s]! ? 0 : 1)]!;
+    }
+    if (to >= 0) {
+      slot[r] = to;
+      addRow(child, to * hs, packed, r * words, words, grad[r]!);
+    } else {
+      slot[r] = -1;
+      const p = prediction[r]! + step[~to]!;
+      prediction[r] = p;
+      if (nextRoot !== undefined) {
+        const g = p - y[r]!;
+        grad[r] = g;
+        rootSum += g;
+        addRow(nextRoot, 0, packed, r * words, words, g);
+      }
+    }
+  }
+  return rootSum;
+}
+
+/** Adds gradient g and a count of 1 to the histogram at `base` for every feature of one packed row. */
+function addRow(h: Float64Array, base: number, packed: Int32Array, at: number, words: number, g: number) {
+  let hb = base;
+  for (let w = 0; w < words; w++) {
+    const v = packed[at + w]!;
+    let i = hb + ((v & 255) << 1);
+    h[i] = h[i]! + g;
+    h[i + 1] = h[i + 1]! + 1;
+    i = hb + 512 + (((v >>> 8) & 255) << 1);
+    h[i] = h[i]! + g;
+    h[i + 1] = h[i + 1]! + 1;
+    i = hb + 1024 + (((v >>> 16) & 255) << 1);
+    h[i] = h[i]! + g;
+    h[i + 1] = h[i + 1]! + 1;
+    i = hb + 1536 + ((v >>> 24) << 1);
+    h[i] = h[i]! + g;
+    h[i + 1] = h[i + 1]! + 1;
+    hb += 2048;
   }
 }

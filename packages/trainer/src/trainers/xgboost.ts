@@ -5,7 +5,7 @@
 // as in Kepler. The booster is exported twice from the same trees: modelshelf-json's `xgboost` kind and XGBoost's
 // own JSON model format (xgboost-json), which `xgb.Booster(model_file=...)` loads.
 import { encodeXgboostJsonFiles, XGBOOST_JSON_FORMAT, type XgboostTree } from '@modelshelf/formats';
-import { binColumns, HistTreeGrower } from './hist-tree.ts';
+import { binColumns, HistBooster } from './hist-tree.ts';
 import { mean } from './least-squares.ts';
 import { exportModelshelfJson, ModelshelfFit, mergeModelshelfFits } from './modelshelf-fit.ts';
 import { applyScale, checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
@@ -71,7 +71,7 @@ export class XgboostFitTrainer implements Trainer {
     const o = this.options;
     const scale = maxAbsScale(x);
     const binned = binColumns(applyScale(x, scale), x.rows, x.cols, o.maxBin, 'xgboost');
-    const grower = new HistTreeGrower(binned, {
+    const booster = new HistBooster(binned, {
       maxDepth: o.maxDepth,
       lambda: o.lambda,
       gamma: o.gamma,
@@ -83,11 +83,8 @@ export class XgboostFitTrainer implements Trainer {
     });
     const baseScore = Math.fround(o.baseScore === 'mean' ? mean(y) : o.baseScore);
     const prediction = new Float64Array(x.rows).fill(baseScore);
-    const grad = new Float64Array(x.rows);
     const trees: XgboostTree[] = [];
-    for (let t = 0; t < o.nEstimators; t++) {
-      for (let r = 0; r < x.rows; r++) grad[r] = prediction[r]! - y[r]!;
-      const tree = grower.grow(grad, prediction);
+    for (const tree of booster.boost(y, prediction, o.nEstimators)) {
       trees.push({
         feature: tree.feature,
         threshold: tree.threshold,
