@@ -3,8 +3,9 @@
 // subsample 1.0 (so no randomness), friedman_mse splits — on max-abs-scaled features.
 //
 // Split search: 'exact' (scikit-learn's GradientBoostingRegressor: every midpoint between distinct values) or
-// 'hist' (as scikit-learn's HistGradientBoostingRegressor: ≤ 255 quantile bins per feature, built once, and
-// histogram subtraction per level — same squared-error gain, far less work per tree on large tables). The default
+// 'hist' (as scikit-learn's HistGradientBoostingRegressor: ≤ 255 bins per feature at its binner's thresholds,
+// built once, and one pass over the rows per tree level, see hist-tree.ts — same squared-error gain, far less
+// work per tree on large tables). The default
 // 'auto' is exact up to 10,000 rows, where it costs little and reproduces scikit-learn's trees, and hist above.
 // Both export the same `gradient-boosting` kind (split left when x' <= threshold).
 import { binColumns, HistBooster } from './hist-tree.ts';
