@@ -29,6 +29,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, PolynomialFeatures, StandardScaler
 from sklearn.svm import SVR
 
+from kepler_sidecar_reference import feature_index as sidecar_feature_index  # same directory
+
 try:
     import xgboost
 except ImportError:  # python3-xgboost is optional: XGBoost rows are then reported as unavailable
@@ -73,7 +75,18 @@ class CurveFit:
         return self.func(x[:, self.column], *self.popt)
 
 
-def estimator(name, job, first_sorted, y_train):
+def curve_column(features, order, component):
+    """The column Kepler's trainer fits a curve on (and its sidecar reads): the main feature of the first
+    feature group the features contain, as an index into the sorted features; the first sorted feature
+    when no group fits."""
+    names = [features[i] for i in order]
+    try:
+        return order[sidecar_feature_index(names, component)]
+    except StopIteration:
+        return order[0]
+
+
+def estimator(name, job, curve_col, y_train):
     seed = job.get("seed", 0)
     mlp = job.get("mlp", {})
     if name == "LinearRegressionTrainer":
@@ -119,11 +132,11 @@ def estimator(name, job, first_sorted, y_train):
     if name == "KNeighborsRegressorTrainer":
         return KNeighborsRegressor(n_neighbors=6)
     if name == "LogarithmicRegressionTrainer":
-        return CurveFit("log", first_sorted)
+        return CurveFit("log", curve_col)
     if name == "ExponentialRegressionTrainer":
-        return CurveFit("exp", first_sorted)
+        return CurveFit("exp", curve_col)
     if name == "LogisticRegressionTrainer":
-        return CurveFit("logistic", first_sorted)
+        return CurveFit("logistic", curve_col)
     if name == "DenseNetworkTrainer":
         epochs = mlp.get("epochs", 200)
         # Fixed epoch count like modelshelf's trainer: tol 0 and a patience longer than the run.
@@ -144,7 +157,7 @@ def main():
     d = len(features)
     x_train = np.asarray(job["xTrain"], dtype=np.float64).reshape(-1, d)
     x_test = np.asarray(job["xTest"], dtype=np.float64).reshape(-1, d)
-    first_sorted = sorted(range(d), key=lambda i: features[i])[0]
+    order = sorted(range(d), key=lambda i: features[i])
     results = {}
     for name in job["trainers"]:
         per = {}
@@ -153,7 +166,7 @@ def main():
             y_test = np.asarray(job["yTest"][comp], dtype=np.float64)
             t0 = time.perf_counter()
             scaler = MaxAbsScaler().fit(x_train)
-            model = estimator(name, job, first_sorted, y_train)
+            model = estimator(name, job, curve_column(features, order, comp), y_train)
             if model is None:
                 per[comp] = {"unavailable": True}
                 continue
