@@ -293,6 +293,41 @@ describe('deploy/docker/Dockerfile', () => {
   });
 });
 
+describe('deploy/docker/Dockerfile runs the compiled CLI', () => {
+  const text = readFileSync(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8');
+  const stages = text.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM'));
+  const stage = (name: string) => stages.find((s) => new RegExp(`^FROM \\S+ AS ${name}$`, 'm').test(s)) ?? '';
+  const bin = readFileSync(join(ROOT, 'packages/cli/bin/modelshelf.js'), 'utf8');
+
+  it('builds dist/ with a full install in a build stage', () => {
+    const build = stage('build');
+    expect(build).toMatch(/pnpm install --frozen-lockfile(?! --prod)/);
+    expect(build).not.toMatch(/--prod/);
+    expect(build).toContain('packages/cli/dist/main.mjs');
+    // Built under the runtime's WORKDIR: dist imports dependencies by absolute path.
+    expect(build).toMatch(/^WORKDIR \/app$/m);
+    expect(stage('app')).toMatch(/^WORKDIR \/app$/m);
+  });
+
+  it('copies dist/ and production-only dependencies into the runtime stage', () => {
+    const app = stage('app');
+    expect(app).toMatch(/^COPY --from=build \S* ?\/app\/packages\/cli\/dist packages\/cli\/dist$/m);
+    const fromDeps = [...app.matchAll(/^COPY --from=(\S+)/gm)].map((m) => m[1]);
+    expect(fromDeps).toEqual(['deps', 'build']);
+    expect(stage('deps')).toMatch(/pnpm install --frozen-lockfile --prod/);
+    // Nothing else is taken from the build stage (its node_modules holds the dev tools).
+    expect(app.match(/--from=build/g)).toHaveLength(1);
+  });
+
+  it('has an entrypoint whose binary runs dist/main.mjs when it exists', () => {
+    expect(text).toMatch(/ln -s \/app\/packages\/cli\/bin\/modelshelf\.js \/usr\/local\/bin\/modelshelf/);
+    expect(bin).toMatch(/new URL\('\.\.\/dist\/main\.mjs', import\.meta\.url\)/);
+    expect(bin).toMatch(/if \(existsSync\(compiled\)\) \{\s*await import\(compiled\.href\)/);
+    for (const name of ['trainer', 'estimator'])
+      expect(stage(name), name).toMatch(/ENTRYPOINT \["modelshelf"/);
+  });
+});
+
 describe('kustomize build (when kubectl is installed)', () => {
   let installed = true;
   try {

@@ -71,4 +71,5 @@ export type { Logger } from './watch/logger.ts';
 export { type ChangeSources, ModelWatcher } from './watch/model-watcher.ts';
 export type { StoreInput } from './watch/open-store.ts';
 export type { PollMode, WatchOptions } from './watch/options.ts';
+export { checkPollJitter, DEFAULT_POLL_JITTER, pollDelay } from './watch/poll-jitter.ts';
 export { type LoadOptions, loadModel, watchModel } from './watch/watch-model.ts';

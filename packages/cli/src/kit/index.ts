@@ -23,6 +23,7 @@ export { type Output, type OutputStreams, outputFor, printJson } from './output.
 export {
   collect,
   parseDuration,
+  parseFraction,
   parseMetaPairs,
   parsePositiveInt,
   readMetadataFile,

@@ -32,6 +32,14 @@ export function parseDuration(value: string): number {
   return checkedDuration(value, total);
 }
 
+/** A poll jitter: a fraction in [0, 1), e.g. 0.2 for ±20 % of the poll interval. */
+export function parseFraction(value: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1)
+    throw new OptionValueError(`expected a fraction in [0, 1) such as 0.2, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 // "999…9" overflows to Infinity, which timers treat as 1 ms: a hot loop instead of "never".
 function checkedDuration(value: string, ms: number): number {
   if (!(ms <= Number.MAX_SAFE_INTEGER))

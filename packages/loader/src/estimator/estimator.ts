@@ -44,6 +44,8 @@ export interface EstimatorOptions {
   /** Prometheus endpoint; omitted = none. Port 0 picks a free port (see handle.metricsUrl). */
   metrics?: { port: number; host?: string };
   pollIntervalMs?: number;
+  /** Jitter of steady polls, a fraction of the interval in [0, 1) (see WatchOptions). Default 0.2. */
+  pollJitter?: number;
   poll?: PollMode;
   cacheDir?: string;
   trust?: TrustPolicy;
@@ -90,6 +92,7 @@ export async function startEstimator(options: EstimatorOptions): Promise<Estimat
   try {
     routes = new ModelRoutes(store, models, best, {
       pollIntervalMs: options.pollIntervalMs,
+      pollJitter: options.pollJitter,
       poll: options.poll,
       cacheDir: options.cacheDir,
       trust: options.trust,

@@ -45,6 +45,7 @@ export interface BestModelRouting {
 
 export interface WatchSettings {
   pollIntervalMs?: number;
+  pollJitter?: number;
   poll?: PollMode;
   cacheDir?: string;
   trust?: TrustPolicy;
@@ -356,6 +357,7 @@ export class ModelRoutes extends EventEmitter<RouteEvents> {
       store: this.store,
       ref,
       pollIntervalMs: s.pollIntervalMs,
+      pollJitter: s.pollJitter,
       poll: s.poll,
       cacheDir: s.cacheDir,
       trust: s.trust,

@@ -38,6 +38,7 @@ import { loadVersion } from './load-version.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { resolveStore } from './open-store.ts';
 import { DEFAULTS, type WatchOptions } from './options.ts';
+import { checkPollJitter, pollDelay } from './poll-jitter.ts';
 import { StalenessTracker } from './staleness.ts';
 import { warnUntrusted } from './trust-warning.ts';
 
@@ -50,6 +51,7 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
   private readonly model: string;
   private readonly log: Logger;
   private readonly interval: number;
+  private readonly jitter: number;
   private readonly slot: ServingSlot<T>;
   private readonly scheduler: CheckScheduler;
   private readonly changes: ChangeSourceRunner;
@@ -80,6 +82,7 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
     this.model = this.ref.model;
     this.log = (options.logger ?? silentLogger).child({ ref: this.refText });
     this.interval = positive(options.pollIntervalMs ?? DEFAULTS.pollIntervalMs, 'pollIntervalMs');
+    this.jitter = checkPollJitter(options.pollJitter ?? DEFAULTS.pollJitter);
     this.metrics = createLoaderMetrics(options.metrics);
     this.cache = options.cacheDir ? new BlobCache(options.cacheDir) : undefined;
     this.slot = new ServingSlot<T>({
@@ -311,7 +314,7 @@ export class ModelWatcher<T> extends EventEmitter<WatcherEvents> {
   }
 
   private nextDelay(): number | undefined {
-    return this.sources.polling ? this.interval : undefined;
+    return this.sources.polling ? pollDelay({ intervalMs: this.interval, jitter: this.jitter }) : undefined;
   }
 
   private async openStore(): Promise<Store> {

@@ -4,6 +4,7 @@ import type { Decoder } from '../decode/decoder.ts';
 import type { MinioHintOptions } from '../source/push-hint.ts';
 import type { Logger } from './logger.ts';
 import type { StoreInput } from './open-store.ts';
+import { DEFAULT_POLL_JITTER } from './poll-jitter.ts';
 
 /**
  * How changes are found:
@@ -25,6 +26,12 @@ export interface WatchOptions<T> {
   decode?: Decoder<T>;
   /** Time between head polls. Default 5000 ms. */
   pollIntervalMs?: number;
+  /**
+   * Jitter of steady polls, a fraction of the interval in [0, 1): each delay is drawn uniformly from
+   * interval × [1 − jitter, 1 + jitter] (mean: the interval), so estimators started together do not
+   * poll in lockstep. Default 0.2; 0 polls at exactly the interval.
+   */
+  pollJitter?: number;
   poll?: PollMode;
   /**
    * Local directory for downloaded files (content-addressed by SHA-256, reused across restarts)
@@ -54,6 +61,7 @@ export interface WatchOptions<T> {
 
 export const DEFAULTS = {
   pollIntervalMs: 5000,
+  pollJitter: DEFAULT_POLL_JITTER,
   poll: 'auto' as PollMode,
   staleAfterIntervals: 3,
   retryMaxMs: 60_000,

@@ -14,6 +14,7 @@ import {
   globalOptions,
   openStoreFromOptions,
   parseDuration,
+  parseFraction,
   runAction,
   shortDigest,
 } from '../../kit/index.ts';
@@ -35,6 +36,7 @@ interface EstimatorCommandOptions extends TrustCommandOptions {
   metricsHost: string;
   metrics: boolean;
   pollInterval: number;
+  pollJitter: number;
   poll?: boolean;
   cacheDir?: string;
   cores?: number;
@@ -111,6 +113,14 @@ export function registerEstimator(program: Command): void {
         .default(5000, '5s')
         .argParser(parseDuration),
     )
+    .addOption(
+      new Option(
+        '--poll-jitter <fraction>',
+        'draw each poll delay uniformly from interval × [1 - f, 1 + f], so a fleet does not poll in lockstep (0: none)',
+      )
+        .default(0.2)
+        .argParser(parseFraction),
+    )
     .option('--poll', 'poll only, never native filesystem events')
     .option('--cache-dir <dir>', 'keep verified files and the last good versions here (offline boot)')
     .addOption(
@@ -165,6 +175,7 @@ own machine_spec (else 1). \`modelshelf predict\` gives the same watts by defaul
                 },
           metrics: opts.metrics ? { port: opts.metricsPort, host: opts.metricsHost } : undefined,
           pollIntervalMs: opts.pollInterval,
+          pollJitter: opts.pollJitter,
           poll: opts.poll ? 'always' : 'auto',
           cacheDir: opts.cacheDir,
           trust: trustPolicyFromOptions(opts),

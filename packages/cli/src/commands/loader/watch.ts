@@ -10,6 +10,7 @@ import {
   globalOptions,
   openStoreFromOptions,
   parseDuration,
+  parseFraction,
   runAction,
   shortDigest,
 } from '../../kit/index.ts';
@@ -21,6 +22,7 @@ import {
 
 interface WatchCommandOptions extends TrustCommandOptions {
   pollInterval: number;
+  pollJitter: number;
   poll?: boolean;
   events?: boolean;
   cacheDir?: string;
@@ -32,6 +34,8 @@ export interface WatchRun {
   store: StoreInput;
   json: boolean;
   pollIntervalMs: number;
+  /** Default 0.2 (see WatchOptions.pollJitter). */
+  pollJitter?: number;
   poll: PollMode;
   cacheDir?: string;
   decode: Decoder<unknown>;
@@ -49,6 +53,7 @@ export async function runWatch(run: WatchRun): Promise<void> {
     ref: run.ref,
     decode: run.decode,
     pollIntervalMs: run.pollIntervalMs,
+    pollJitter: run.pollJitter,
     poll: run.poll,
     cacheDir: run.cacheDir,
     trust: run.trust,
@@ -120,6 +125,14 @@ export function registerWatch(program: Command): void {
         .default(5000, '5s')
         .argParser(parseDuration),
     )
+    .addOption(
+      new Option(
+        '--poll-jitter <fraction>',
+        'draw each poll delay uniformly from interval × [1 - f, 1 + f], so a fleet does not poll in lockstep (0: none)',
+      )
+        .default(0.2)
+        .argParser(parseFraction),
+    )
     .option(
       '--poll',
       'poll only, never native filesystem events (for remote mounts statfs does not recognise)',
@@ -146,6 +159,7 @@ export function registerWatch(program: Command): void {
           store,
           json: globalOptions(cmd).json,
           pollIntervalMs: opts.pollInterval,
+          pollJitter: opts.pollJitter,
           poll: opts.poll || opts.events === false ? 'always' : 'auto',
           cacheDir: opts.cacheDir,
           decode: opts.raw ? loader.rawDecoder : loader.defaultDecoder,
