@@ -1,16 +1,8 @@
+import { mulberry32 } from '../../../test/support/seeded-random.ts';
 import type { DenseActivation, DenseNetwork } from '../src/dense/network.ts';
 
-/** mulberry32: a tiny seeded PRNG so every "random" network is reproducible from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so every "random" network is reproducible from its seed. */
+export const seededRandom = mulberry32;
 
 export interface RandomNetworkOptions {
   features?: number;

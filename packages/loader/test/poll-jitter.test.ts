@@ -1,19 +1,8 @@
 import { InvalidArgumentError } from '@modelshelf/registry';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as seeded } from '../../../test/support/seeded-random.ts';
 import { checkPollJitter, DEFAULT_POLL_JITTER, pollDelay, watchModel } from '../src/index.ts';
-
-// A deterministic uniform source (mulberry32), so the test is reproducible.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('steady poll jitter', () => {
   it('draws every delay within interval × [1 − jitter, 1 + jitter]', () => {

@@ -16,6 +16,7 @@ export {
   type GlobalOptions,
   globalOptions,
   openStoreFromOptions,
+  pollJitterOption,
   STORE_ENV,
   withStore,
 } from './options.ts';

@@ -3,6 +3,7 @@
 
 import { InvalidArgumentError, openStore, type Store } from '@modelshelf/registry';
 import { type Command, Option } from 'commander';
+import { parseFraction } from './parse.ts';
 
 export const STORE_ENV = 'MODELSHELF_STORE';
 
@@ -58,3 +59,12 @@ export async function withStore<T>(
     await store.close();
   }
 }
+
+/** `--poll-jitter`, shared by `watch` and `estimator` (the loader's WatchOptions.pollJitter). */
+export const pollJitterOption = () =>
+  new Option(
+    '--poll-jitter <fraction>',
+    'draw each poll delay uniformly from interval × [1 - f, 1 + f], so a fleet does not poll in lockstep (0: none)',
+  )
+    .default(0.2)
+    .argParser(parseFraction);

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../../../test/support/seeded-random.ts';
 import type { ArchiveModel } from '../../src/kepler-archive/index.ts';
 
 export const ARCHIVE_ROOT = fileURLToPath(
@@ -23,17 +24,8 @@ export const shortName = (p: string) => relative(join(ARCHIVE_ROOT, 'models'), p
 
 export const readArchive = (p: string) => new Uint8Array(readFileSync(p));
 
-/** mulberry32: small seeded generator, so every run sees the same rows. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator, so every run sees the same rows. */
+export const rng = mulberry32;
 
 /**
  * Rows of raw feature values: mostly uniform in [0, 1.2] × each feature's max-abs scale (the training

@@ -37,6 +37,17 @@ function capturingLogger() {
   return { logger, lines };
 }
 
+/** GOOD@2: intact bytes that are no weight file, pinned, so nothing can be served. */
+async function pinUndecodableVersion() {
+  await store.publish({
+    model: GOOD,
+    files: [{ path: 'w.json', data: new TextEncoder().encode('garbage') }],
+    formats: [{ name: 'kepler-weights', files: ['w.json'] }],
+    metadata: { features: ['bpf_cpu_time_ms'], mae: 5 },
+  });
+  await store.pin(GOOD, 2);
+}
+
 async function start(extra: Partial<Parameters<typeof startEstimator>[0]> = {}) {
   const socketPath = join(root, '..', `est-${closers.length}.sock`);
   const { logger, lines } = capturingLogger();
@@ -98,13 +109,7 @@ describe('best-model choice among servable models', () => {
   });
 
   it('when no model can be served, every request is answered at once with what was tried and why', async () => {
-    await store.publish({
-      model: GOOD,
-      files: [{ path: 'w.json', data: new TextEncoder().encode('garbage') }],
-      formats: [{ name: 'kepler-weights', files: ['w.json'] }],
-      metadata: { features: ['bpf_cpu_time_ms'], mae: 5 },
-    });
-    await store.pin(GOOD, 2);
+    await pinUndecodableVersion();
     const { socketPath } = await start();
     for (let i = 0; i < 3; i++) {
       const answer = await estimate(socketPath, nodeRequest([[3]]));
@@ -116,13 +121,7 @@ describe('best-model choice among servable models', () => {
   });
 
   it('a choice that found nothing servable is retried after 5 s, then 10 s, 20 s … and serves once a model can be', async () => {
-    await store.publish({
-      model: GOOD,
-      files: [{ path: 'w.json', data: new TextEncoder().encode('garbage') }],
-      formats: [{ name: 'kepler-weights', files: ['w.json'] }],
-      metadata: { features: ['bpf_cpu_time_ms'], mae: 5 },
-    });
-    await store.pin(GOOD, 2);
+    await pinUndecodableVersion();
     // Only the wall clock the negative cache reads is faked; sockets and the watcher's timers run.
     vi.useFakeTimers({ toFake: ['Date'] });
     try {

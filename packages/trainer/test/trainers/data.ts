@@ -132,7 +132,11 @@ export async function evaluateTrainer(
   const out: Record<string, TrainerScore> = {};
   for (const [comp, y] of Object.entries(table.y)) {
     const t0 = performance.now();
-    const fit = await trainer.fit(xTrain, take(y, split.train), { seed, features: table.features, component: comp });
+    const fit = await trainer.fit(xTrain, take(y, split.train), {
+      seed,
+      features: table.features,
+      component: comp,
+    });
     const t1 = performance.now();
     const pred = fit.predict(xTest);
     const t2 = performance.now();

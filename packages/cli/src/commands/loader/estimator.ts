@@ -14,7 +14,7 @@ import {
   globalOptions,
   openStoreFromOptions,
   parseDuration,
-  parseFraction,
+  pollJitterOption,
   runAction,
   shortDigest,
 } from '../../kit/index.ts';
@@ -113,14 +113,7 @@ export function registerEstimator(program: Command): void {
         .default(5000, '5s')
         .argParser(parseDuration),
     )
-    .addOption(
-      new Option(
-        '--poll-jitter <fraction>',
-        'draw each poll delay uniformly from interval × [1 - f, 1 + f], so a fleet does not poll in lockstep (0: none)',
-      )
-        .default(0.2)
-        .argParser(parseFraction),
-    )
+    .addOption(pollJitterOption())
     .option('--poll', 'poll only, never native filesystem events')
     .option('--cache-dir <dir>', 'keep verified files and the last good versions here (offline boot)')
     .addOption(

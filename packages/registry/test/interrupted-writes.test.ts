@@ -1,17 +1,22 @@
-// A pin that races gc's deletion of the very version it points at. gc deletes the manifest and then
-// reads the head; the mover writes the head and then reads the manifest. The interleaving where gc
-// reads the head before the pin lands is forced here: the pinner is held after its first check that
-// the version exists until gc has deleted it.
+// Two writes that land while something else happens between them:
+// - a pin racing gc's deletion of the very version it points at. gc deletes the manifest and then reads
+//   the head; the mover writes the head and then reads the manifest. The interleaving where gc reads the
+//   head before the pin lands is forced: the pinner is held after its first check that the version exists
+//   until gc has deleted it.
+// - a disk that fills between the two writes of a publish: the manifest (the commit) landed, the head swap
+//   did not. The publish must say the version is committed, not that it failed, and gc must finish it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   FsDriver,
+  HeadNotRaisedError,
   openStore,
   openStoreWithDriver,
   type StorageDriver,
   type Store,
+  StoreFullError,
   VersionNotFoundError,
 } from '../src/index.ts';
 
@@ -20,11 +25,12 @@ const M = 'rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0';
 
 let dir: string;
 let store: Store;
+const publishV = (i: number, s: Store = store) =>
+  s.publish({ model: M, files: [{ path: 'w.json', data: enc(`{"v":${i}}`) }], metadata: {} });
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'modelshelf-gc-pin-'));
+  dir = await mkdtemp(join(tmpdir(), 'modelshelf-races-'));
   store = await openStore(dir, { create: true });
-  for (let i = 1; i <= 3; i++)
-    await store.publish({ model: M, files: [{ path: 'w.json', data: enc(`{"v":${i}}`) }], metadata: {} });
+  await publishV(1);
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -50,6 +56,8 @@ function holdAfterFirstRead(driver: FsDriver, key: string, release: Promise<void
 
 describe('a pin racing gc', () => {
   it('a pin that lands on a version gc has just deleted is moved back and the pin fails', async () => {
+    await publishV(2);
+    await publishV(3);
     let releasePinner!: () => void;
     const gcDone = new Promise<void>((r) => {
       releasePinner = r;
@@ -83,9 +91,50 @@ describe('a pin racing gc', () => {
   });
 
   it('without gc the pin is unaffected by the check', async () => {
+    await publishV(2);
+    await publishV(3);
     await store.pin(M, 1);
     const head = await store.head(M);
     expect(head?.pin).toBe(1);
     expect((await store.history(M)).length).toBe(1);
+  });
+});
+
+/** A driver whose head swaps fail as a full disk does, every other write succeeding. */
+function fullAtHeadSwap(driver: FsDriver): StorageDriver {
+  return new Proxy(driver, {
+    get(target, prop, receiver) {
+      if (prop !== 'putIfMatch') return Reflect.get(target, prop, receiver);
+      return async () => {
+        throw new StoreFullError(target.location, 'no space left on device (ENOSPC)');
+      };
+    },
+  });
+}
+
+describe('a disk that fills exactly at the head swap', () => {
+  it('publish reports the committed version (exit category storage), readers keep the old latest, gc raises it', async () => {
+    const full = await openStoreWithDriver(fullAtHeadSwap(new FsDriver(dir)));
+    const err = await publishV(2, full).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(HeadNotRaisedError);
+    const e = err as HeadNotRaisedError;
+    expect(e.category).toBe('storage');
+    expect(e.version).toBe(2);
+    expect(e.message).toMatch(/version 2 of .* is committed \(sha256:[0-9a-f]{64}\).*is full/);
+    expect(e.hint).toMatch(/do not publish the same files again/);
+    expect(e.cause).toBeInstanceOf(StoreFullError);
+
+    // Committed and intact, but not what readers follow yet.
+    expect((await store.readVersion(M, 2)).digest).toBe(e.digest);
+    await expect(store.resolve(M)).resolves.toMatchObject({ version: 1, via: 'latest' });
+
+    const report = await store.gc({ keep: 10 });
+    expect(report.actions).toContainEqual(expect.objectContaining({ kind: 'repair-head', version: 2 }));
+    await expect(store.resolve(M)).resolves.toMatchObject({ version: 2, via: 'latest' });
+    const next = await store.publish({ model: M, files: [{ path: 'w.json', data: enc('{"v":3}') }] });
+    expect(next.version).toBe(3);
   });
 });
