@@ -116,9 +116,9 @@ describe('a disk that fills exactly at the head swap', () => {
   it('publish reports the committed version (exit category storage), readers keep the old latest, gc raises it', async () => {
     const full = await openStoreWithDriver(fullAtHeadSwap(new FsDriver(dir)));
     const err = await publishV(2, full).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HeadNotRaisedError);
     const e = err as HeadNotRaisedError;
     expect(e.category).toBe('storage');
