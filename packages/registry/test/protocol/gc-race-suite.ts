@@ -45,7 +45,9 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
           store: ps.workerUri(6 + k),
           model,
           id: k,
-          count: 12,
+          // Enough rounds to span every slow publish even when the workers start late on a loaded
+          // CephFS client (with 12 a run once finished gc before any publish was slow enough to reclaim).
+          count: 30,
           graceMs: 1000,
           pauseMs: 400,
         }),
