@@ -182,7 +182,8 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelFn, o: SmoOptions
     }
     const i = gmaxIdx;
     const rowI = i === -1 ? undefined : cache.get(sample[i]!);
-    const yi = i === -1 ? 0 : sign[i]!;
+    // libsvm's quad_coef QD_i + QD_j ∓ 2·y_i·Q_ij is K_ii + K_jj − 2K_ij for every sign pair (Q_ij = y_i·y_j·K_ij);
+    // rowI holds K, not Q, so no sign enters here (a sign here once chose poor pairs: 2.5× libsvm's iterations).
     for (let a = 0; a < activeSize; a++) {
       const j = active[a]!;
       if (sign[j] === 1) {
@@ -190,7 +191,7 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelFn, o: SmoOptions
         const gradDiff = gmax + G[j]!;
         if (G[j]! >= gmax2) gmax2 = G[j]!;
         if (gradDiff > 0 && rowI !== undefined) {
-          const q = QD[i]! + QD[j]! - 2 * yi * rowI[sample[j]!]!;
+          const q = QD[i]! + QD[j]! - 2 * rowI[sample[j]!]!;
           const objDiff = -(gradDiff * gradDiff) / (q > 0 ? q : TAU);
           if (objDiff <= objDiffMin) {
             gminIdx = j;
@@ -202,7 +203,7 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelFn, o: SmoOptions
         const gradDiff = gmax - G[j]!;
         if (-G[j]! >= gmax2) gmax2 = -G[j]!;
         if (gradDiff > 0 && rowI !== undefined) {
-          const q = QD[i]! + QD[j]! + 2 * yi * rowI[sample[j]!]!;
+          const q = QD[i]! + QD[j]! - 2 * rowI[sample[j]!]!;
           const objDiff = -(gradDiff * gradDiff) / (q > 0 ? q : TAU);
           if (objDiff <= objDiffMin) {
             gminIdx = j;
