@@ -80,6 +80,10 @@ rgw2_answers() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$RGW2_PORT/
 
 mds_active() { ceph_cli mds stat | grep -q 'up:active'; }
 
+# The monitor refuses to create a pool while no OSD is "in" (its PG limit is per OSD in), so pools
+# are created only once the OSD has booted: `ceph osd stat` says "1 osds: 1 up (since …), 1 in (…)".
+osd_up_and_in() { ceph_cli osd stat | grep -Eq '1 up.*1 in'; }
+
 mount_works() { mountpoint -q "$1" && ls "$1" >/dev/null; }
 
 # True when every daemon, both mounts and the gateway are alive.
@@ -256,9 +260,13 @@ bring_up() {
   ceph-osd -c "$CONF" -i 0 >>"$DIR/log/osd.0.out" 2>&1
 
   log "creating CephFS, starting mds and rgw"
-  ceph_cli osd pool create cephfs_data 8 >/dev/null 2>&1
-  ceph_cli osd pool create cephfs_metadata 8 >/dev/null 2>&1
-  ceph_cli fs new cephfs cephfs_metadata cephfs_data >/dev/null 2>&1
+  wait_until 60 "the OSD to be up and in" osd_up_and_in
+  local pool
+  for pool in cephfs_data cephfs_metadata; do
+    ceph_cli osd pool create "$pool" 8 >>"$DIR/log/setup.out" 2>&1 || die "could not create pool $pool (see $DIR/log/setup.out)"
+  done
+  ceph_cli fs new cephfs cephfs_metadata cephfs_data >>"$DIR/log/setup.out" 2>&1 ||
+    die "could not create the CephFS (see $DIR/log/setup.out)"
   ceph-mds -c "$CONF" -i a >>"$DIR/log/mds.a.out" 2>&1
   # RGW spends ~10 s creating its pools; mount CephFS meanwhile.
   radosgw -c "$CONF" -n client.rgw >>"$DIR/log/client.rgw.out" 2>&1
