@@ -61,6 +61,8 @@ const GEN_RE = /^\d{12}$/;
 const EPOCH = 64;
 /** The hint (a lower bound of the highest generation) is rewritten every this many generations. */
 const HINT_EVERY = 4;
+/** Entries in each per-driver memo (directories known to exist, generations seen); cleared when full. */
+const MEMO_LIMIT = 4096;
 
 interface CasState {
   gen: number;
@@ -87,6 +89,12 @@ export class FsDriver implements StorageDriver {
   readonly location: string;
   readonly localRoot: string;
   private readonly hooks: NonNullable<FsDriverOptions['casHooks']>;
+  // Memos that save metadata round trips (each one a request to the MDS on CephFS or NFS). Both are
+  // only hints: a directory deleted since is re-made when a link reports ENOENT, and a generation
+  // seen earlier is a lower bound of an object's value, checked like the on-disk hint (readCas).
+  private tmpDirMade = false;
+  private readonly knownDirs = new Set<string>();
+  private readonly seenGen = new Map<string, number>();
 
   constructor(
     readonly root: string,
@@ -165,9 +173,14 @@ export class FsDriver implements StorageDriver {
     durable = true,
   ): Promise<[string, number]> {
     const dir = join(this.root, TMP_DIR);
-    await mkdir(dir, { recursive: true });
     const tmp = join(dir, `${process.pid}-${randomBytes(8).toString('hex')}`);
-    const fh = await open(tmp, 'wx', 0o644);
+    if (!this.tmpDirMade) await mkdir(dir, { recursive: true });
+    const fh = await open(tmp, 'wx', 0o644).catch(async (err) => {
+      if (code(err) !== 'ENOENT') throw err;
+      await mkdir(dir, { recursive: true }); // someone removed the temp directory
+      return open(tmp, 'wx', 0o644);
+    });
+    this.tmpDirMade = true;
     try {
       const size = await fill(fh);
       if (durable) await fh.sync();
@@ -199,15 +212,18 @@ export class FsDriver implements StorageDriver {
   /** link() the temp file onto the target; EEXIST means another writer owns the name. */
   private async linkInto(tmp: string, key: string): Promise<void> {
     const target = this.path(key);
+    const parent = dirname(target);
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          await mkdir(dirname(target), { recursive: true });
+          if (attempt > 0 || !this.knownDirs.has(parent)) await mkdir(parent, { recursive: true });
           await link(tmp, target);
-          await syncDir(dirname(target));
+          this.remember(this.knownDirs, parent);
+          await syncDir(parent);
           return;
         } catch (err) {
-          // A concurrent delete may remove the freshly made parent directory; make it again.
+          // A concurrent delete may remove the (freshly made) parent directory; make it again.
+          if (code(err) === 'ENOENT') this.knownDirs.delete(parent);
           if (code(err) === 'ENOENT' && !(await this.tmpExists(tmp))) this.lostTemp(key);
           if (code(err) === 'ENOENT' && attempt < 5) continue;
           if (code(err) === 'EEXIST') throw new AlreadyExistsError(key);
@@ -290,6 +306,7 @@ export class FsDriver implements StorageDriver {
     if (!won) throw new PreconditionFailedError(key); // another writer swapped from generation g first
     await this.hooks.afterLink?.();
     if (!(await this.fenced(dir, n, token))) throw new PreconditionFailedError(key);
+    this.noteGen(dir, { gen: n, body });
 
     // Committed. What follows only keeps the plain copy, the hint and the log's size in shape:
     // a failure here must not turn a swap that happened into a reported failure.
@@ -300,6 +317,11 @@ export class FsDriver implements StorageDriver {
 
   private casDir(key: string): string {
     return join(this.root, CAS_DIR, ...key.split('/'));
+  }
+
+  private remember<T>(memo: Set<T>, value: T): void {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.add(value);
   }
 
   /**
@@ -380,6 +402,15 @@ export class FsDriver implements StorageDriver {
    */
   private async readCas(key: string): Promise<CasState | 'absent' | undefined> {
     const dir = this.casDir(key);
+    // The generation this driver last saw is a lower bound like the hint, usually an exact one: start
+    // there, skipping the hint's read and its lag. "Absent" from there may only mean that the log was
+    // deleted (and perhaps re-created) since, which the hint tells apart: then start over from it.
+    const seen = this.seenGen.get(dir);
+    if (seen !== undefined) {
+      const state = await this.walkLog(key, dir, seen);
+      if (state !== 'absent') return this.noteGen(dir, state);
+      this.seenGen.delete(dir);
+    }
     let x: number;
     try {
       x = Number((await readFile(join(dir, HINT), 'utf8')).trim());
@@ -388,9 +419,24 @@ export class FsDriver implements StorageDriver {
       this.wrap(err, key);
     }
     if (!Number.isSafeInteger(x) || x < 0) x = 0;
+    return this.noteGen(dir, await this.walkLog(key, dir, x));
+  }
+
+  private noteGen(dir: string, state: CasState | 'absent'): CasState | 'absent' {
+    if (state === 'absent') this.seenGen.delete(dir);
+    else {
+      if (this.seenGen.size >= MEMO_LIMIT) this.seenGen.clear();
+      this.seenGen.set(dir, state.gen);
+    }
+    return state;
+  }
+
+  /** The highest generation, walking up from the lower bound `from` (see readCas). */
+  private async walkLog(key: string, dir: string, from: number): Promise<CasState | 'absent'> {
+    let x = from;
     const pruned = (e: number) => this.exists(join(dir, markerName(e)), key);
-    const jump = async (from: number) => {
-      let e = Math.floor(from / EPOCH) + 1;
+    const jump = async (below: number) => {
+      let e = Math.floor(below / EPOCH) + 1;
       while (await pruned(e)) e++;
       return e * EPOCH;
     };
@@ -530,6 +576,10 @@ export class FsDriver implements StorageDriver {
           if (cursor && item.key < cursor && !cursor.startsWith(item.key)) continue;
           if (options.delimiter && item.key.length > prefix.length && item.key.startsWith(prefix)) {
             if (cursor && item.key <= cursor) continue;
+            // As on S3, a prefix exists only while a key is below it: an empty directory (a writer
+            // killed between its mkdir and its link) is not one, or gc would judge a version with
+            // nothing in it, and no age to go by, as abandoned.
+            if (!(await this.holdsEntries(item.key))) continue;
             if (full()) {
               more = true;
               return;
@@ -554,9 +604,15 @@ export class FsDriver implements StorageDriver {
     return { objects, prefixes, cursor: more ? last : undefined };
   }
 
+  private async holdsEntries(dirKey: string): Promise<boolean> {
+    const names = await readdir(join(this.root, ...dirKey.split('/').filter(Boolean))).catch(() => []);
+    return names.some((n) => !n.startsWith('.'));
+  }
+
   async delete(key: string): Promise<void> {
     const p = this.path(key);
     // A swapped object's log goes first, so what remains is at most a plain file (then removed).
+    this.seenGen.delete(this.casDir(key));
     await rm(this.casDir(key), { recursive: true, force: true }).catch((err) => this.wrap(err, key));
     try {
       await unlink(p);
