@@ -42,17 +42,23 @@ export function emptyHead(model: string): Head {
 /**
  * Applies `change` to the head with compare-and-swap, retrying on conflict. `change` returns the new
  * head, or undefined when nothing needs to change (then nothing is written). Creates the head if absent.
+ * `known` is a snapshot the caller read earlier (null: it found no head): the first attempt swaps
+ * from it instead of reading again, and a stale one only costs the conflict and a fresh read.
  */
 export async function updateHead(
   ctx: StoreContext,
   model: string,
   change: (head: Head) => Head | undefined,
+  known?: HeadSnapshot | null,
 ): Promise<Head> {
   const key = headKey(model);
   for (let attempt = 0; ; attempt++) {
-    const snap = await readHead(ctx, model);
+    const fromKnown = attempt === 0 && known !== undefined;
+    const snap = fromKnown ? (known ?? undefined) : await readHead(ctx, model);
     const current = snap?.head ?? emptyHead(model);
     const next = change(current);
+    // "Nothing to change" is only an answer about the head as it is now, never about an old snapshot.
+    if (!next && fromKnown) continue;
     if (!next) return current;
     const doc = { ...next, updatedAt: nowIso() };
     try {

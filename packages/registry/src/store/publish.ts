@@ -125,8 +125,13 @@ export async function publish(ctx: StoreContext, options: PublishOptions): Promi
   }
   const digest = manifestDigest(bytes);
   try {
-    await updateHead(ctx, model, (head) =>
-      head.latest !== null && head.latest >= version ? undefined : { ...head, latest: version },
+    // Swap from the head read before the upload: one read fewer per publish, and a head that
+    // moved meanwhile only costs one failed compare and a fresh read.
+    await updateHead(
+      ctx,
+      model,
+      (head) => (head.latest !== null && head.latest >= version ? undefined : { ...head, latest: version }),
+      head ?? null,
     );
   } catch (err) {
     // The manifest is the commit: reporting a plain failure here would invite a second publish of
