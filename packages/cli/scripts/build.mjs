@@ -48,6 +48,7 @@ const packageName = (specifier) =>
 const ZOD_NAMES = [
   'array',
   'enum',
+  'lazy',
   'literal',
   'looseObject',
   'number',
