@@ -1,6 +1,9 @@
 // Opening the store named by the global options: only command actions load this (it imports the
 // registry, its drivers and schemas), so `--help` never does.
-import { InvalidArgumentError, openStore, type Store } from '@modelshelf/registry';
+// The store module, not the registry's index: the index also loads the trust modules (keys,
+// signatures), which no command needs merely to open a store.
+import { InvalidArgumentError } from '@modelshelf/registry/errors';
+import { openStore, type Store } from '@modelshelf/registry/store';
 import type { Command } from 'commander';
 import { globalOptions, STORE_ENV } from './options.ts';
 
