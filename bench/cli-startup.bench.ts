@@ -14,6 +14,8 @@ const BIN = new URL('../packages/cli/bin/modelshelf.js', import.meta.url).pathna
 interface Timing {
   /** Mean wall-clock seconds. */
   mean: number;
+  /** Median wall-clock seconds: a few runs delayed by other processes move it less than the mean. */
+  median: number;
   /** Mean CPU seconds (user + system): less disturbed than wall time when the machine is loaded. */
   cpu: number;
 }
@@ -22,9 +24,9 @@ interface Timing {
 async function hyperfine(commands: string[], out: string): Promise<Timing[]> {
   await run('hyperfine', ['-N', '--warmup', '3', '--runs', '20', '--export-json', out, ...commands]);
   const doc = JSON.parse(await readFile(out, 'utf8')) as {
-    results: { mean: number; user: number; system: number }[];
+    results: { mean: number; median: number; user: number; system: number }[];
   };
-  return doc.results.map((r) => ({ mean: r.mean, cpu: r.user + r.system }));
+  return doc.results.map((r) => ({ mean: r.mean, median: r.median, cpu: r.user + r.system }));
 }
 
 const bench: BenchModule = {
@@ -68,7 +70,9 @@ const bench: BenchModule = {
         target: '<= 2x node -e 0',
       });
       note(
-        `${name}: ${(value.mean / base!.mean).toFixed(2)}× node -e 0 wall; CPU (user+sys) ` +
+        `${name}: ${(value.mean / base!.mean).toFixed(2)}× node -e 0 wall (median ` +
+          `${(value.median * 1000).toFixed(0)} vs ${(base!.median * 1000).toFixed(0)} ms = ` +
+          `${(value.median / base!.median).toFixed(2)}×); CPU (user+sys) ` +
           `${(value.cpu * 1000).toFixed(0)} ms vs ${(base!.cpu * 1000).toFixed(0)} ms = ${(value.cpu / base!.cpu).toFixed(2)}×`,
       );
     }

@@ -3,3 +3,4 @@ export const DIST: string;
 export function build(): Promise<unknown>;
 export function isStale(): Promise<boolean>;
 export function ensureBuilt(): Promise<boolean>;
+export function startupGraph(fromInput?: string): Promise<string[]>;

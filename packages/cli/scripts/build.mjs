@@ -48,6 +48,7 @@ const packageName = (specifier) =>
 const ZOD_NAMES = [
   'array',
   'enum',
+  'lazy',
   'literal',
   'looseObject',
   'number',
@@ -110,10 +111,9 @@ const externalNpm = {
   },
 };
 
-export async function build() {
-  const esbuild = await import('esbuild');
-  await rm(DIST, { recursive: true, force: true });
-  const result = await esbuild.build({
+/** esbuild's options for dist/ (shared by build() and by startupGraph(), which writes nothing). */
+function buildOptions() {
+  return {
     absWorkingDir: REPO,
     entryPoints: {
       main: join(CLI_DIR, 'src/main.ts'),
@@ -140,7 +140,40 @@ export async function build() {
     // A name the lean zod leaves out (or any import that resolves to nothing) is a build error.
     logOverride: { 'import-is-undefined': 'error' },
     plugins: [leanZod, externalNpm],
-  });
+  };
+}
+
+/**
+ * The source files a process loads before running anything, when it starts at `main.mjs` or at the
+ * chunk that holds `fromInput` (a path relative to the repository, e.g. a command's action module):
+ * the inputs of every chunk reached by static imports. Built in memory; dist/ is left alone.
+ */
+export async function startupGraph(fromInput) {
+  const esbuild = await import('esbuild');
+  const { metafile } = await esbuild.build({ ...buildOptions(), write: false });
+  const outputs = metafile.outputs;
+  const start = Object.keys(outputs).find((out) =>
+    fromInput === undefined ? out.endsWith('/main.mjs') : Object.hasOwn(outputs[out].inputs, fromInput),
+  );
+  if (!start) throw new Error(`no output chunk holds ${fromInput}`);
+  const seen = new Set();
+  const visit = (out) => {
+    if (seen.has(out)) return;
+    seen.add(out);
+    for (const i of outputs[out].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(start);
+  return [...seen].flatMap((out) =>
+    Object.entries(outputs[out].inputs)
+      .filter(([, v]) => v.bytesInOutput > 0)
+      .map(([input]) => input),
+  );
+}
+
+export async function build() {
+  const esbuild = await import('esbuild');
+  await rm(DIST, { recursive: true, force: true });
+  const result = await esbuild.build(buildOptions());
   // The inputs of this build, to tell later whether it is stale.
   // Paths relative to the repository; virtual modules (lean-zod:…) have no file to watch.
   const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes(':'));

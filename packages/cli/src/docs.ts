@@ -1,7 +1,7 @@
 // Renders the command reference (docs/cli.md) from the commander definitions themselves, so the
 // reference cannot drift from the binary. Walks every registered command, including those that the
 // loader and trainer add.
-import { EXIT_CODES } from '@modelshelf/registry';
+import { EXIT_CODES } from '@modelshelf/registry/errors';
 import type { Command, Help } from 'commander';
 import { exitCodeRows, STORE_ENV } from './kit/index.ts';
 import { ENVIRONMENT, EXAMPLES, REFERENCES } from './program.ts';

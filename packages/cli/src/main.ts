@@ -1,8 +1,8 @@
-// The `modelshelf` binary. Startup is kept short: every command is registered, but the command
-// modules load their heavy libraries (tfjs, h5wasm, the AWS SDK, the trainer) only when they run.
-import { EXIT_CODES } from '@modelshelf/registry';
+// The `modelshelf` binary. Startup is kept short: every command is registered, but only as a
+// descriptor; a command's action (and the registry, loader or trainer it uses) loads when it runs.
+import { EXIT_CODES } from '@modelshelf/registry/errors';
 import { CommanderError } from 'commander';
-import { reportError } from './kit/index.ts';
+import { reportError } from './kit/run.ts';
 import { buildProgram } from './program.ts';
 
 // The AWS SDK warns on every S3 command that its releases after early 2027 need Node 22; the CLI's

@@ -1,20 +1,19 @@
 // Builds the `modelshelf` program: global options, help and every command (storage, serving,
-// training). Shared by the binary and by the docs generator. Registering a command is cheap: the
-// command modules import heavy libraries (tfjs, h5wasm, the AWS SDK, the trainer) only inside the
-// actions that need them, so `--help` and `ls` load none of them.
+// training). Shared by the binary and by the docs generator. Registering a command is cheap: each
+// command module is a descriptor (name, options, help text) whose action is a module of its own,
+// imported when the command runs, so `--help` loads commander and the descriptors only (no registry,
+// no zod), and `ls` loads only its own action and the registry.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerLoaderCommands } from './commands/loader/index.ts';
 import { registerRegistryCommands } from './commands/registry/index.ts';
 import { registerReportCommand } from './commands/trainer/report.ts';
 import { registerTrainCommand } from './commands/trainer/train.ts';
-import {
-  addGlobalOptions,
-  exitCodeHelp,
-  formatErrorReport,
-  registerFormatDetector,
-  STORE_ENV,
-} from './kit/index.ts';
+// The kit's modules one by one: its barrel also exports store.ts, which loads the registry.
+import { formatErrorReport } from './kit/errors.ts';
+import { registerFormatDetector } from './kit/format-detectors.ts';
+import { exitCodeHelp } from './kit/help.ts';
+import { addGlobalOptions, STORE_ENV } from './kit/options.ts';
 
 export const PROGRAM_NAME = 'modelshelf';
 

@@ -14,99 +14,121 @@ export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_DOCUMENT_DEPTH = 64;
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
-const isoTime = z.string().datetime({ offset: true });
-const version = z.number().int().positive();
+// The schemas are built on first use, not at import: building them all costs ~10 ms of every
+// start of the CLI, and a command parses one or two kinds of document (`ls`: the store marker and
+// heads). z.lazy builds its schema at its first parse and keeps it; what it validates, and the
+// issues it reports, are those of the schema it wraps.
+const sha256 = () => z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+const isoTime = () => z.string().datetime({ offset: true });
+const version = () => z.number().int().positive();
 
-export const storeMarkerSchema = z.object({
-  format: z.literal('modelshelf'),
-  layoutVersion: z.number().int().positive(),
-  createdAt: isoTime,
-});
+export const storeMarkerSchema = z.lazy(() =>
+  z.object({
+    format: z.literal('modelshelf'),
+    layoutVersion: z.number().int().positive(),
+    createdAt: isoTime(),
+  }),
+);
 export type StoreMarker = z.infer<typeof storeMarkerSchema>;
 
-export const creatorSchema = z.object({
-  user: z.string().max(256),
-  host: z.string().max(256),
-  tool: z.string().max(256),
-});
+const creator = () =>
+  z.object({
+    user: z.string().max(256),
+    host: z.string().max(256),
+    tool: z.string().max(256),
+  });
+export const creatorSchema = z.lazy(creator);
 export type Creator = z.infer<typeof creatorSchema>;
 
-export const fileEntrySchema = z.object({
-  path: z.string().min(1).max(255),
-  size: z.number().int().nonnegative(),
-  sha256,
-  /** Present when the bytes live outside the store (a large model kept at another URL). */
-  url: z.string().max(2048).optional(),
-});
+const fileEntry = () =>
+  z.object({
+    path: z.string().min(1).max(255),
+    size: z.number().int().nonnegative(),
+    sha256: sha256(),
+    /** Present when the bytes live outside the store (a large model kept at another URL). */
+    url: z.string().max(2048).optional(),
+  });
+export const fileEntrySchema = z.lazy(fileEntry);
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 
-export const formatEntrySchema = z.object({
-  name: z.string().min(1).max(64),
-  files: z.array(z.string().min(1).max(255)).max(10_000),
-});
+const formatEntry = () =>
+  z.object({
+    name: z.string().min(1).max(64),
+    files: z.array(z.string().min(1).max(255)).max(10_000),
+  });
+export const formatEntrySchema = z.lazy(formatEntry);
 export type FormatEntry = z.infer<typeof formatEntrySchema>;
 
-export const manifestSchema = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  model: z.string().min(1).max(200),
-  version,
-  createdAt: isoTime,
-  creator: creatorSchema,
-  files: z.array(fileEntrySchema).max(100_000),
-  formats: z.array(formatEntrySchema).max(64),
-  metadata: z.record(z.string(), z.unknown()),
-});
+export const manifestSchema = z.lazy(() =>
+  z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    model: z.string().min(1).max(200),
+    version: version(),
+    createdAt: isoTime(),
+    creator: creator(),
+    files: z.array(fileEntry()).max(100_000),
+    formats: z.array(formatEntry()).max(64),
+    metadata: z.record(z.string(), z.unknown()),
+  }),
+);
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /** Written by `gc` in place of a manifest to claim an abandoned reservation (see docs/layout.md). */
-export const tombstoneSchema = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  abandoned: z.literal(true),
-  model: z.string(),
-  version,
-  reclaimedAt: isoTime,
-});
+export const tombstoneSchema = z.lazy(() =>
+  z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    abandoned: z.literal(true),
+    model: z.string(),
+    version: version(),
+    reclaimedAt: isoTime(),
+  }),
+);
 export type Tombstone = z.infer<typeof tombstoneSchema>;
 
-export const reservationSchema = z.object({
-  model: z.string(),
-  version,
-  createdAt: isoTime,
-  creator: creatorSchema,
-});
+export const reservationSchema = z.lazy(() =>
+  z.object({
+    model: z.string(),
+    version: version(),
+    createdAt: isoTime(),
+    creator: creator(),
+  }),
+);
 export type Reservation = z.infer<typeof reservationSchema>;
 
-export const headSchema = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  model: z.string(),
-  latest: version.nullable(),
-  pin: version.nullable(),
-  aliases: z.record(z.string(), version),
-  /** Sequence number of the last ref-log entry applied. */
-  seq: z.number().int().nonnegative(),
-  updatedAt: isoTime,
-});
+export const headSchema = z.lazy(() =>
+  z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    model: z.string(),
+    latest: version().nullable(),
+    pin: version().nullable(),
+    aliases: z.record(z.string(), version()),
+    /** Sequence number of the last ref-log entry applied. */
+    seq: z.number().int().nonnegative(),
+    updatedAt: isoTime(),
+  }),
+);
 export type Head = z.infer<typeof headSchema>;
 
-export const refEntrySchema = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  model: z.string(),
-  seq: z.number().int().positive(),
-  /** "pin" for the pin, otherwise the alias name. */
-  ref: z.string(),
-  action: z.enum(['set', 'remove']),
-  from: version.nullable(),
-  to: version.nullable(),
-  at: isoTime,
-  by: creatorSchema,
-  reason: z.string().max(2000).optional(),
-  /** Set on moves made by `rollback`: the seq of the entry being undone. */
-  rollbackOf: z.number().int().positive().optional(),
-});
+export const refEntrySchema = z.lazy(() =>
+  z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    model: z.string(),
+    seq: z.number().int().positive(),
+    /** "pin" for the pin, otherwise the alias name. */
+    ref: z.string(),
+    action: z.enum(['set', 'remove']),
+    from: version().nullable(),
+    to: version().nullable(),
+    at: isoTime(),
+    by: creator(),
+    reason: z.string().max(2000).optional(),
+    /** Set on moves made by `rollback`: the seq of the entry being undone. */
+    rollbackOf: z.number().int().positive().optional(),
+  }),
+);
 export type RefEntry = z.infer<typeof refEntrySchema>;
 
-export const modelIndexSchema = z.object({ model: z.string(), createdAt: isoTime });
+export const modelIndexSchema = z.lazy(() => z.object({ model: z.string(), createdAt: isoTime() }));
 
 /** Parses and validates a stored JSON document; any failure names the key and the first problem. */
 export function parseDocument<T>(schema: z.ZodType<T>, key: string, bytes: Uint8Array): T {

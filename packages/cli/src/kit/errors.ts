@@ -2,7 +2,7 @@
 //   error: unknown model "a/b"
 //   hint: run `modelshelf ls` to see the models in this store
 // or, with --json, {"error": {"code", "category", "message", "hint"}} so scripts can branch on it.
-import { type ErrorCategory, EXIT_CODES } from '@modelshelf/registry';
+import { type ErrorCategory, EXIT_CODES } from '@modelshelf/registry/errors';
 import { painter } from './color.ts';
 
 export interface ErrorReport {

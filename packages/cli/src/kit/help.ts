@@ -1,5 +1,5 @@
 // Help text shared by `modelshelf --help` and docs/cli.md, so both state the same contract.
-import { type ErrorCategory, EXIT_CODES } from '@modelshelf/registry';
+import { type ErrorCategory, EXIT_CODES } from '@modelshelf/registry/errors';
 
 const MEANINGS: Record<ErrorCategory | 'ok', string> = {
   ok: 'success',

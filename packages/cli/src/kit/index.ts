@@ -15,10 +15,8 @@ export {
   addGlobalOptions,
   type GlobalOptions,
   globalOptions,
-  openStoreFromOptions,
   pollJitterOption,
   STORE_ENV,
-  withStore,
 } from './options.ts';
 export { type Output, type OutputStreams, outputFor, printJson } from './output.ts';
 export {
@@ -30,5 +28,6 @@ export {
   readMetadataFile,
 } from './parse.ts';
 export { PROGRESS_MIN_BYTES, type Progress, progressWanted, startProgress } from './progress.ts';
-export { reportError, runAction } from './run.ts';
+export { lazyAction, reportError, runAction } from './run.ts';
+export { openStoreFromOptions, withStore } from './store.ts';
 export { type Column, renderTable, visibleLength } from './table.ts';

@@ -1,7 +1,7 @@
 // The global options every modelshelf command understands, declared once on the program and read
-// from any subcommand (commander merges them with `optsWithGlobals`).
+// from any subcommand (commander merges them with `optsWithGlobals`). Loaded by `--help`: nothing here
+// imports the registry (opening the store is in store.ts, which only actions load).
 
-import { InvalidArgumentError, openStore, type Store } from '@modelshelf/registry';
 import { type Command, Option } from 'commander';
 import { parseFraction } from './parse.ts';
 
@@ -33,31 +33,6 @@ export function globalOptions(cmd: Command): GlobalOptions {
     json: o.json === true,
     quiet: o.quiet === true,
   };
-}
-
-export async function openStoreFromOptions(cmd: Command, options: { create?: boolean } = {}): Promise<Store> {
-  const { store } = globalOptions(cmd);
-  if (!store) {
-    throw new InvalidArgumentError(
-      'no store given',
-      `pass --store <uri> or set ${STORE_ENV} (a directory, file:///path or s3://bucket/prefix)`,
-    );
-  }
-  return openStore(store, { create: options.create });
-}
-
-/** Opens the store named by the options, runs `fn`, and always releases the store's handles. */
-export async function withStore<T>(
-  cmd: Command,
-  fn: (store: Store) => Promise<T>,
-  options: { create?: boolean } = {},
-): Promise<T> {
-  const store = await openStoreFromOptions(cmd, options);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** `--poll-jitter`, shared by `watch` and `estimator` (the loader's WatchOptions.pollJitter). */

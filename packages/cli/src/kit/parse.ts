@@ -1,7 +1,7 @@
 // Parsers for option values. Each throws commander's InvalidArgumentError so that commander reports
 // the option by name ("option '--grace <duration>' argument '7x' is invalid. …") with exit code 2.
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError } from '@modelshelf/registry';
+import { InvalidArgumentError } from '@modelshelf/registry/errors';
 import { InvalidArgumentError as OptionValueError } from 'commander';
 
 const DURATION_UNITS: Record<string, number> = {

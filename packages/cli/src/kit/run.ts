@@ -39,3 +39,17 @@ export function runAction<A extends unknown[]>(
     }
   };
 }
+
+/**
+ * An action whose code is imported only when the command runs: `load` resolves to the action
+ * (typically `async () => (await import('./x-action.ts')).xAction`). Each command's descriptor
+ * (name, options, help) stays cheap to build, so `--help` loads no action module and none of the
+ * libraries they use (the registry, zod, the loader, the trainer). A failure to load is reported
+ * like any error of the action.
+ */
+export function lazyAction<A extends unknown[]>(
+  // biome-ignore lint/suspicious/noConfusingVoidType: as in runAction
+  load: () => Promise<(...args: A) => Promise<number | undefined | void>>,
+): (...args: A) => Promise<void> {
+  return runAction(async (...args: A) => (await load())(...args));
+}

@@ -13,22 +13,23 @@ export const MAX_SIGNATURE_DOCUMENT_BYTES = 64 * 1024;
 /** Signers per version looked at; more is an attack or a mistake, and the rest are ignored. */
 export const MAX_SIGNATURES = 64;
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256');
-
-export const signatureDocumentSchema = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  algorithm: z.literal(SIGNATURE_ALGORITHM),
-  model: z.string().min(1).max(200),
-  version: z.number().int().positive(),
-  manifestDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<hex>'),
-  keyId: hex64,
-  /** The signer's public key (SPKI DER, base64), so that even an unknown signer can be checked. */
-  publicKey: z.string().min(1).max(512),
-  /** Ed25519 signature of signaturePayload(), base64. */
-  signature: z.string().min(1).max(512),
-  signedAt: z.string().datetime({ offset: true }),
-  signedBy: creatorSchema.optional(),
-});
+// Built on first parse, as the layout's schemas are (../schema.ts).
+export const signatureDocumentSchema = z.lazy(() =>
+  z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    algorithm: z.literal(SIGNATURE_ALGORITHM),
+    model: z.string().min(1).max(200),
+    version: z.number().int().positive(),
+    manifestDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<hex>'),
+    keyId: z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256'),
+    /** The signer's public key (SPKI DER, base64), so that even an unknown signer can be checked. */
+    publicKey: z.string().min(1).max(512),
+    /** Ed25519 signature of signaturePayload(), base64. */
+    signature: z.string().min(1).max(512),
+    signedAt: z.string().datetime({ offset: true }),
+    signedBy: creatorSchema.optional(),
+  }),
+);
 export type SignatureDocument = z.infer<typeof signatureDocumentSchema>;
 
 export function signaturePayload(model: string, version: number, manifestDigest: string): Uint8Array {

@@ -4,27 +4,15 @@
 //   {"event":"listening","socket":"/tmp/estimator.sock","metrics":"http://127.0.0.1:8101/metrics",…}
 //   {"event":"serving","route":"rapl-sysfs/AbsPower","model":"…","version":3,"digest":"sha256:…","via":"latest",…}
 //   {"event":"stopped",…}
+// The action is in estimator-action.ts, loaded only when the command runs.
 
-import type { ExplicitRoute } from '@modelshelf/loader';
-import { OUTPUT_TYPES, type OutputType } from '@modelshelf/loader/protocol';
-import { InvalidArgumentError } from '@modelshelf/registry';
 import { type Command, Option, InvalidArgumentError as OptionValueError } from 'commander';
-import {
-  collect,
-  globalOptions,
-  openStoreFromOptions,
-  parseDuration,
-  pollJitterOption,
-  runAction,
-  shortDigest,
-} from '../../kit/index.ts';
-import {
-  addTrustOptions,
-  type TrustCommandOptions,
-  trustPolicyFromOptions,
-} from '../registry/trust-options.ts';
+import { pollJitterOption } from '../../kit/options.ts';
+import { collect, parseDuration } from '../../kit/parse.ts';
+import { lazyAction } from '../../kit/run.ts';
+import { addTrustOptions, type TrustCommandOptions } from '../registry/trust-options.ts';
 
-interface EstimatorCommandOptions extends TrustCommandOptions {
+export interface EstimatorCommandOptions extends TrustCommandOptions {
   socket: string;
   model: string[];
   best?: boolean;
@@ -45,19 +33,6 @@ interface EstimatorCommandOptions extends TrustCommandOptions {
 
 export const DEFAULT_SOCKET = '/tmp/estimator.sock';
 export const DEFAULT_METRICS_PORT = 8101;
-
-/** `rapl-sysfs/AbsPower=<ref>` → an explicit route. */
-export function parseModelOption(text: string): ExplicitRoute {
-  const m = /^([^/=\s]+)\/([^/=\s]+)=(\S+)$/.exec(text);
-  const outputType = m?.[2] as OutputType | undefined;
-  if (!m || !outputType || !OUTPUT_TYPES.includes(outputType)) {
-    throw new InvalidArgumentError(
-      `invalid --model ${JSON.stringify(text)}: expected SOURCE/OUTPUT=REF with OUTPUT one of ${OUTPUT_TYPES.join(', ')}`,
-      'e.g. --model rapl-sysfs/AbsPower=rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0',
-    );
-  }
-  return { source: m[1]!, outputType, ref: m[3]! };
-}
 
 const port = (value: string): number => {
   const n = Number(value);
@@ -135,67 +110,6 @@ own machine_spec (else 1). \`modelshelf predict\` gives the same watts by defaul
 --semantics kepler-go there shows Kepler's own Go arithmetic (docs/kepler-compatibility.md).`,
     );
   addTrustOptions(cmd).action(
-    runAction(async (opts: EstimatorCommandOptions, command: Command) => {
-      if (opts.pollInterval <= 0) throw new InvalidArgumentError('--poll-interval must be positive');
-      const models = opts.model.map(parseModelOption);
-      const json = globalOptions(command).json;
-      const write = (event: Record<string, unknown>, text: string) =>
-        process.stdout.write(`${json ? JSON.stringify({ ...event, at: new Date().toISOString() }) : text}\n`);
-      const store = await openStoreFromOptions(command);
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
-        const { startEstimator } = await import('@modelshelf/loader');
-        const { destination, pino } = await import('pino');
-        const estimator = await startEstimator({
-          store,
-          socketPath: opts.socket,
-          models,
-          best:
-            opts.best === false || (opts.best === undefined && models.length > 0)
-              ? false
-              : {
-                  availableFeatures: opts.features
-                    ?.split(',')
-                    .map((f) => f.trim())
-                    .filter(Boolean)
-                    .sort(),
-                  nodeType: opts.nodeType,
-                  pipeline: opts.pipeline,
-                  reselectIntervalMs: opts.reselectInterval,
-                },
-          metrics: opts.metrics ? { port: opts.metricsPort, host: opts.metricsHost } : undefined,
-          pollIntervalMs: opts.pollInterval,
-          pollJitter: opts.pollJitter,
-          poll: opts.poll ? 'always' : 'auto',
-          cacheDir: opts.cacheDir,
-          trust: trustPolicyFromOptions(opts),
-          cores: opts.cores,
-          logger: pino({ level: opts.logLevel }, destination(2)),
-        });
-        estimator.onUpdate((s) =>
-          write(
-            { event: 'serving', ...s },
-            `serving ${s.route}: ${s.model}@${s.version} ${shortDigest(s.digest)} via ${s.via}`,
-          ),
-        );
-        write(
-          { event: 'listening', socket: estimator.socketPath, metrics: estimator.metricsUrl ?? null },
-          `listening on ${estimator.socketPath}${estimator.metricsUrl ? `, metrics at ${estimator.metricsUrl}` : ''}`,
-        );
-        if (!controller.signal.aborted)
-          await new Promise<void>((resolve) =>
-            controller.signal.addEventListener('abort', () => resolve(), { once: true }),
-          );
-        await estimator.close();
-        write({ event: 'stopped' }, 'stopped');
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await store.close();
-      }
-    }),
+    lazyAction(async () => (await import('./estimator-action.ts')).estimatorAction),
   );
 }

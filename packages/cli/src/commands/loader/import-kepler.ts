@@ -1,10 +1,11 @@
 // `modelshelf import kepler <path>`: ingests a kepler-model-db checkout (or one pipeline, model folder
 // or model file) into the store; see ../kepler/import.ts for the naming and what each version holds.
 
+// The action is in import-kepler-action.ts, loaded only when the command runs.
 import type { Command } from 'commander';
-import { outputFor, runAction, withStore } from '../../kit/index.ts';
+import { lazyAction } from '../../kit/run.ts';
 
-interface ImportKeplerOptions {
+export interface ImportKeplerOptions {
   prefix?: string;
   byPipeline?: boolean;
   dryRun?: boolean;
@@ -40,30 +41,5 @@ Examples:
   $ modelshelf import kepler ./kepler-model-db --by-pipeline --dry-run
   $ modelshelf import kepler ./SGDRegressorTrainer_0.json`,
     )
-    .action(
-      runAction(async (path: string, opts: ImportKeplerOptions, cmd: Command) => {
-        const out = outputFor(cmd);
-        const { importKeplerModels } = await import('@modelshelf/loader');
-        const report = await withStore(cmd, (store) =>
-          importKeplerModels(store, path, {
-            prefix: opts.prefix,
-            byPipeline: opts.byPipeline,
-            dryRun: opts.dryRun,
-          }),
-        );
-        if (out.json) return out.printJson(report);
-        for (const s of report.skipped) out.note(`skipped ${s.path}: ${s.reason}`);
-        if (report.results.length === 0)
-          return out.note(`no Kepler models found under ${JSON.stringify(path)}`);
-        out.table(
-          [
-            { header: 'MODEL' },
-            { header: 'STATUS' },
-            { header: 'VERSION', align: 'right' },
-            { header: 'FILES' },
-          ],
-          report.results.map((r) => [r.model, r.status, String(r.version ?? '-'), r.files.join(', ')]),
-        );
-      }),
-    );
+    .action(lazyAction(async () => (await import('./import-kepler-action.ts')).importKeplerAction));
 }

@@ -15,4 +15,4 @@ export function registerLoaderCommands(program: Command): Command {
   return program;
 }
 
-export { runWatch, type WatchRun } from './watch.ts';
+export { runWatch, type WatchRun } from './watch-run.ts';

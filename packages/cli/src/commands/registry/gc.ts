@@ -1,8 +1,10 @@
 // `modelshelf gc`: retention and clean-up. Pinned, aliased and latest versions are never removed.
+// The action is in gc-action.ts, loaded only when the command runs.
 import { type Command, Option } from 'commander';
-import { outputFor, parseDuration, parsePositiveInt, runAction, withStore } from '../../kit/index.ts';
+import { parseDuration, parsePositiveInt } from '../../kit/parse.ts';
+import { lazyAction } from '../../kit/run.ts';
 
-interface GcCliOptions {
+export interface GcCliOptions {
   keep: number;
   grace: number;
   dryRun?: boolean;
@@ -34,22 +36,5 @@ Examples:
   $ modelshelf gc --dry-run
   $ modelshelf gc --keep 5 --grace 7d --prefix rapl-sysfs/`,
     )
-    .action(
-      runAction(async (opts: GcCliOptions, cmd: Command) => {
-        const out = outputFor(cmd);
-        const report = await withStore(cmd, (s) =>
-          s.gc({ keep: opts.keep, graceMs: opts.grace, dryRun: opts.dryRun === true, prefix: opts.prefix }),
-        );
-        if (out.json) return out.printJson(report);
-        for (const a of report.actions) {
-          const target = a.model ? `${a.model}${a.version !== undefined ? `@${a.version}` : ''}: ` : '';
-          out.line(`${report.dryRun ? 'would ' : ''}${a.kind} ${target}${a.detail}`);
-        }
-        const n = report.actions.length;
-        const actions = `${n} action${n === 1 ? '' : 's'}`;
-        out.note(
-          `${report.dryRun ? `dry run: would take ${actions}, nothing removed` : `${actions} taken`}; ${report.kept} version${report.kept === 1 ? '' : 's'} kept`,
-        );
-      }),
-    );
+    .action(lazyAction(async () => (await import('./gc-action.ts')).gcAction));
 }

@@ -1,5 +1,7 @@
 // The storage commands (init, push, ls, show, pull, refs, verify, gc, diff, keys/sign): each parses its
-// options and calls @modelshelf/registry's library API.
+// options and calls @modelshelf/registry's library API. This module and the descriptors it registers
+// are loaded by `--help`: each command's action is a module of its own (<command>-action.ts), imported
+// when the command runs, so that only the command that runs loads the registry.
 import type { Command } from 'commander';
 import { registerDiff } from './diff.ts';
 import { registerGc } from './gc.ts';
@@ -28,9 +30,4 @@ export function registerRegistryCommands(program: Command): Command {
 
 export { diffFiles, diffMetadata, metricVerdict } from './diff-versions.ts';
 export { SIGNING_KEY_ENV } from './trust-commands.ts';
-export {
-  addTrustOptions,
-  requireTrusted,
-  type TrustCommandOptions,
-  trustPolicyFromOptions,
-} from './trust-options.ts';
+export { addTrustOptions, type TrustCommandOptions, trustPolicyFromOptions } from './trust-options.ts';

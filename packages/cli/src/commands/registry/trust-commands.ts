@@ -1,13 +1,10 @@
 // `modelshelf keygen --out DIR` and `modelshelf sign <ref> --key FILE`. Key material is written
 // to files only: it is never printed, not even with --json (which gives paths and the key id).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve as resolvePath } from 'node:path';
-import { generateKeyPair, InvalidArgumentError, readSigningKeyFile, signVersion } from '@modelshelf/registry';
+// The actions are in trust-commands-action.ts, loaded only when one of the commands runs.
 import { type Command, Option } from 'commander';
-import { outputFor, runAction, withStore } from '../../kit/index.ts';
+import { lazyAction } from '../../kit/run.ts';
 
 export const SIGNING_KEY_ENV = 'MODELSHELF_SIGNING_KEY';
-const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function registerTrustCommands(program: Command): void {
   program
@@ -15,30 +12,7 @@ export function registerTrustCommands(program: Command): void {
     .description('create an Ed25519 signing key pair: <name>.key.pem (private, mode 600) and <name>.pub.pem')
     .requiredOption('--out <dir>', 'directory to write the two PEM files to (created if missing)')
     .option('--name <name>', 'file name stem', 'modelshelf-signing')
-    .action(
-      runAction(async (opts: { out: string; name: string }, cmd: Command) => {
-        if (!KEY_NAME.test(opts.name))
-          throw new InvalidArgumentError(
-            `invalid --name ${JSON.stringify(opts.name)}`,
-            'use letters, digits, ".", "_" and "-" (at most 64 characters)',
-          );
-        const out = outputFor(cmd);
-        const pair = generateKeyPair();
-        const dir = resolvePath(opts.out);
-        await mkdir(dir, { recursive: true });
-        const privatePath = join(dir, `${opts.name}.key.pem`);
-        const publicPath = join(dir, `${opts.name}.pub.pem`);
-        // "wx": never overwrite an existing key (losing a private key cannot be undone).
-        await writeKey(privatePath, pair.privateKeyPem, 0o600);
-        await writeKey(publicPath, pair.publicKeyPem, 0o644);
-        if (out.json)
-          return out.printJson({ keyId: pair.keyId, privateKey: privatePath, publicKey: publicPath });
-        if (out.quiet) return out.line(pair.keyId);
-        out.line(`key ${pair.keyId}`);
-        out.line(`private  ${privatePath}  (give to trainers only: \`modelshelf sign --key\`)`);
-        out.line(`public   ${publicPath}  (give to estimators: --trusted-keys)`);
-      }),
-    );
+    .action(lazyAction(async () => (await import('./trust-commands-action.ts')).keygenAction));
 
   program
     .command('sign')
@@ -47,34 +21,5 @@ export function registerTrustCommands(program: Command): void {
     .addOption(
       new Option('--key <file>', 'PEM Ed25519 private key (from `modelshelf keygen`)').env(SIGNING_KEY_ENV),
     )
-    .action(
-      runAction(async (ref: string, opts: { key?: string }, cmd: Command) => {
-        if (!opts.key)
-          throw new InvalidArgumentError(
-            'sign needs a private key',
-            `pass --key <file> or set ${SIGNING_KEY_ENV}; create one with \`modelshelf keygen --out <dir>\``,
-          );
-        const out = outputFor(cmd);
-        const key = await readSigningKeyFile(opts.key);
-        const s = await withStore(cmd, (store) => signVersion(store, ref, key));
-        if (out.json) return out.printJson(s);
-        if (out.quiet) return out.line(`${s.model}@${s.version}`);
-        out.line(
-          `${s.created ? 'signed' : 'already signed'} ${s.model}@${s.version} (manifest ${s.manifestDigest}) with key ${s.keyId}`,
-        );
-      }),
-    );
-}
-
-async function writeKey(path: string, pem: string, mode: number): Promise<void> {
-  try {
-    await writeFile(path, pem, { flag: 'wx', mode });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new InvalidArgumentError(
-        `${path} already exists`,
-        'choose another --out directory or --name; existing keys are never overwritten',
-      );
-    throw err;
-  }
+    .action(lazyAction(async () => (await import('./trust-commands-action.ts')).signAction));
 }

@@ -1,10 +1,11 @@
 // `modelshelf report`: stored versions → one self-contained HTML report (predicted against measured
 // watts from each version's holdout.json, residuals, errors, errors across versions, the model the
 // estimator would serve per feature group). The work is in @modelshelf/trainer/report.
+// The action is in report-action.ts, loaded only when the command runs.
 import type { Command } from 'commander';
-import { outputFor, runAction, withStore } from '../../kit/index.ts';
+import { lazyAction } from '../../kit/run.ts';
 
-interface ReportCommandOptions {
+export interface ReportCommandOptions {
   out: string;
 }
 
@@ -25,21 +26,5 @@ Examples:
   $ modelshelf report rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0 --out ./report
   $ modelshelf report rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0@3 rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_0@4 --out ./report`,
     )
-    .action(
-      runAction(async (refs: string[], opts: ReportCommandOptions, cmd: Command) => {
-        const out = outputFor(cmd);
-        const { storeReport, writeReport } = await import('@modelshelf/trainer/report');
-        const input = await withStore(cmd, (store) => storeReport(store, refs));
-        const file = await writeReport(opts.out, input);
-        const charts = input.models.filter((m) => m.holdout).length;
-        if (out.json) {
-          out.printJson({ file, models: input.models.map((m) => ({ model: m.name, version: m.version })) });
-        } else {
-          out.line(
-            `wrote ${file} (${input.models.length} version${input.models.length === 1 ? '' : 's'}, ${charts} with holdout plots)`,
-          );
-          for (const m of input.models) if (m.holdoutMissing) out.line(`note: ${m.holdoutMissing}`);
-        }
-      }),
-    );
+    .action(lazyAction(async () => (await import('./report-action.ts')).reportAction));
 }
