@@ -18,8 +18,18 @@
 
 export type SplitRule = 'xgboost' | 'sklearn';
 
-/** Histogram slots per feature (a byte's range); a node's histogram holds 2 doubles per slot. */
-const SLOTS = 256;
+import {
+  addCounts,
+  addGradients,
+  addIndexedRows,
+  finishRows,
+  finishSplitRows,
+  gradients,
+  partitionRows,
+  SLOTS,
+  subtractC,
+  subtractG,
+} from './hist-rows.ts';
 
 export interface BinnedColumns {
   rows: number;
@@ -171,26 +181,43 @@ export interface HistTree {
 /** Grows boosted trees over one binned table, reusing its buffers from tree to tree. */
 export class HistBooster {
   private readonly grad: Float64Array;
-  /** Slot of each row's node in the current level, −1 once the row has reached its leaf. */
-  private readonly slot: Int32Array;
-  /** Doubles per node histogram: [Σg, n] per slot, SLOTS slots per feature. */
+  /** Row indices, partitioned in place as nodes split: each node's rows are one ascending range. */
+  private readonly idx: Int32Array;
+  private readonly tmp: Int32Array;
+  /** Entries per node histogram: SLOTS per feature, for gradient sums and (separately) counts. */
   private readonly histSize: number;
-  private childHist: Float64Array;
-  private parentHist: Float64Array;
-  private rootHist: Float64Array;
-  private nextRootHist: Float64Array;
+  private childG: Float64Array;
+  private childC: Int32Array;
+  private parentG: Float64Array;
+  private parentC: Int32Array;
+  private rootG: Float64Array;
+  private nextRootG: Float64Array;
+  /** The root's counts: every row, whatever the tree. */
+  private readonly rootC: Int32Array;
+  /** The built histogram of a smaller child that is itself a leaf (only its sibling's is kept). */
+  private readonly scratchG: Float64Array;
+  private readonly scratchC: Int32Array;
+  private readonly leafSteps = new Float64Array(2);
 
   constructor(
     private readonly data: BinnedColumns,
     private readonly options: HistTreeOptions,
   ) {
+    const hs = data.words * 4 * SLOTS;
+    this.histSize = hs;
     this.grad = new Float64Array(data.rows);
-    this.slot = new Int32Array(data.rows);
-    this.histSize = data.words * 4 * SLOTS * 2;
-    this.childHist = new Float64Array(this.histSize * 2);
-    this.parentHist = new Float64Array(this.histSize * 2);
-    this.rootHist = new Float64Array(this.histSize);
-    this.nextRootHist = new Float64Array(this.histSize);
+    this.idx = new Int32Array(data.rows);
+    this.tmp = new Int32Array(data.rows);
+    this.childG = new Float64Array(hs * 2);
+    this.childC = new Int32Array(hs * 2);
+    this.parentG = new Float64Array(hs * 2);
+    this.parentC = new Int32Array(hs * 2);
+    this.rootG = new Float64Array(hs);
+    this.nextRootG = new Float64Array(hs);
+    this.rootC = new Int32Array(hs);
+    this.scratchG = new Float64Array(hs);
+    this.scratchC = new Int32Array(hs);
+    addCounts(this.rootC, data.packed, data.words, data.rows);
   }
 
   private weight(sumG: number, count: number): number {
@@ -205,42 +232,44 @@ export class HistBooster {
   boost(y: Float64Array, prediction: Float64Array, nTrees: number): HistTree[] {
     const { rows, words, packed } = this.data;
     const grad = this.grad;
-    // The first root histogram; later ones are summed as rows reach their leaves.
-    const root = this.rootHist.fill(0);
-    let sumG = 0;
-    for (let r = 0; r < rows; r++) {
-      const g = prediction[r]! - y[r]!;
-      grad[r] = g;
-      sumG += g;
-      addRow(root, 0, packed, r * words, words, g);
-    }
+    // The first root histogram; later ones are summed as rows reach their leaves in the tree before.
+    let sumG = gradients(grad, prediction, y, rows);
+    this.rootG.fill(0);
+    addGradients(this.rootG, packed, words, grad, rows);
     const trees: HistTree[] = [];
     for (let t = 0; t < nTrees; t++) {
       const last = t === nTrees - 1;
-      const next = this.nextRootHist;
+      const next = this.nextRootG;
       if (!last) next.fill(0);
+      for (let r = 0; r < rows; r++) this.idx[r] = r;
       const out = this.grow(y, prediction, sumG, last ? undefined : next);
       trees.push(out.tree);
       sumG = out.nextSumG;
-      this.nextRootHist = this.rootHist;
-      this.rootHist = next;
+      this.nextRootG = this.rootG;
+      this.rootG = next;
     }
     return trees;
   }
 
+  /**
+   * Grows one tree from the current gradients and root histogram; each row takes its leaf's step as it reaches
+   * it and, with `next`, adds its next gradient to `next`, the next tree's root gradient histogram.
+   */
   private grow(
     y: Float64Array,
     prediction: Float64Array,
     rootSumG: number,
-    nextRoot: Float64Array | undefined,
+    next: Float64Array | undefined,
   ): { tree: HistTree; nextSumG: number } {
     const { rows, cols, words, packed, cuts } = this.data;
     const o = this.options;
     const grad = this.grad;
-    const slot = this.slot.fill(0);
+    const idx = this.idx;
+    const tmp = this.tmp;
     const hs = this.histSize;
     const feature: number[] = [];
     const threshold: number[] = [];
+    const cutBin: number[] = [];
     const left: number[] = [];
     const right: number[] = [];
     const value: number[] = [];
@@ -250,6 +279,7 @@ export class HistBooster {
     const newNode = (count: number) => {
       feature.push(-1);
       threshold.push(0);
+      cutBin.push(0);
       left.push(-1);
       right.push(-1);
       value.push(0);
@@ -260,35 +290,34 @@ export class HistBooster {
     };
     const lambda = o.lambda;
     const minChild = Math.max(o.minChildWeight, 1e-300);
-    // The current level: node ids, gradient sums and counts per slot; its histograms in `hist`.
+    const steps = this.leafSteps;
+    let nextSumG = 0;
+    // The current level: node ids, gradient sums, counts and first row (in idx) per slot; histograms in hg/hc.
     let ids = [newNode(rows)];
     let sums = [rootSumG];
     let counts = [rows];
-    let hist = this.rootHist;
+    let starts = [0];
+    let hg = this.rootG;
+    let hc = this.rootC;
     let depth = 0;
-    let nextSumG = 0;
     while (ids.length > 0) {
       const k = ids.length;
-      // Per slot: the split's word, shift and bin (word −1: the node is a leaf), and per side the child's
-      // next-level slot (≥ 0) or ~leaf index of the leaf step (< 0).
-      const routeWord = new Int32Array(k);
-      const routeShift = new Int32Array(k);
-      const routeBin = new Int32Array(k);
-      const target = new Int32Array(2 * k);
-      const steps: number[] = [];
       const nextIds: number[] = [];
       const nextSums: number[] = [];
       const nextCounts: number[] = [];
-      const leafCode = (w: number) => {
-        steps.push(w * o.updateScale);
-        return ~(steps.length - 1);
-      };
+      const nextStarts: number[] = [];
+      if (this.childG.length < 2 * k * hs) {
+        this.childG = new Float64Array(2 * k * hs);
+        this.childC = new Int32Array(2 * k * hs);
+      }
+      const childG = this.childG;
+      const childC = this.childC;
       for (let s = 0; s < k; s++) {
         const id = ids[s]!;
         const n = counts[s]!;
         const sg = sums[s]!;
-        const w = this.weight(sg, n);
-        value[id] = w;
+        const a = starts[s]!;
+        value[id] = this.weight(sg, n);
         let bestGain = 0;
         let bestF = -1;
         let bestCut = -1;
@@ -299,13 +328,13 @@ export class HistBooster {
           const base = s * hs;
           for (let f = 0; f < cols; f++) {
             const nCuts = cuts[f]!.length;
-            const fb = base + f * SLOTS * 2;
+            const fb = base + f * SLOTS;
             let gl = 0;
             let cl = 0;
             for (let c = 0; c < nCuts; c++) {
-              const cnt = hist[fb + 2 * c + 1]!;
+              const cnt = hc[fb + c]!;
               if (cnt === 0) continue;
-              gl += hist[fb + 2 * c]!;
+              gl += hg[fb + c]!;
               cl += cnt;
               const cr = n - cl;
               if (cl < minChild) continue;
@@ -325,8 +354,8 @@ export class HistBooster {
         // Loss reduction G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ), XGBoost's loss_chg (its code has no ½ factor).
         const keep = bestF >= 0 && bestGain > o.minSplitGain && !(bestGain < o.gamma);
         if (!keep) {
-          routeWord[s] = -1;
-          target[2 * s] = leafCode(w);
+          const step = value[id]! * o.updateScale;
+          nextSumG += finishRows(prediction, y, grad, packed, words, idx, a, a + n, step, next);
           continue;
         }
         const nl = bestCL;
@@ -335,55 +364,90 @@ export class HistBooster {
         const rgt = newNode(nr);
         feature[id] = bestF;
         threshold[id] = cuts[bestF]![bestCut]!;
+        cutBin[id] = bestCut;
         left[id] = l;
         right[id] = rgt;
         defaultLeft[id] = nl >= nr ? 1 : 0;
         gainOf[id] = bestGain;
-        routeWord[s] = bestF >> 2;
-        routeShift[s] = (bestF & 3) * 8;
-        routeBin[s] = bestCut;
-        const children: [number, number, number][] = [
-          [l, bestGL, nl],
-          [rgt, sg - bestGL, nr],
-        ];
-        for (let side = 0; side < 2; side++) {
-          const [cid, cg, cn] = children[side]!;
-          // A child that cannot split is a leaf now: its rows take their step in this level's pass.
-          if (depth + 1 >= o.maxDepth || cn < 2 * minChild) {
-            const cw = this.weight(cg, cn);
-            value[cid] = cw;
-            target[2 * s + side] = leafCode(cw);
-          } else {
-            target[2 * s + side] = nextIds.length;
-            nextIds.push(cid);
-            nextSums.push(cg);
-            nextCounts.push(cn);
-          }
+        const gr = sg - bestGL;
+        // A child that cannot split is a leaf now; its rows need no partition of their own.
+        const leafL = depth + 1 >= o.maxDepth || nl < 2 * minChild;
+        const leafR = depth + 1 >= o.maxDepth || nr < 2 * minChild;
+        if (leafL) value[l] = this.weight(bestGL, nl);
+        if (leafR) value[rgt] = this.weight(gr, nr);
+        const word = bestF >> 2;
+        const shift = (bestF & 3) * 8;
+        if (leafL && leafR) {
+          steps[0] = value[l]! * o.updateScale;
+          steps[1] = value[rgt]! * o.updateScale;
+          nextSumG += finishSplitRows(
+            prediction,
+            y,
+            grad,
+            packed,
+            words,
+            idx,
+            a,
+            a + n,
+            word,
+            shift,
+            bestCut,
+            steps,
+            next,
+          );
+          continue;
+        }
+        partitionRows(idx, tmp, a, a + n, depth === 0, packed, words, word, shift, bestCut);
+        const slotL = leafL ? -1 : nextIds.length;
+        if (!leafL) {
+          nextIds.push(l);
+          nextSums.push(bestGL);
+          nextCounts.push(nl);
+          nextStarts.push(a);
+        }
+        const slotR = leafR ? -1 : nextIds.length;
+        if (!leafR) {
+          nextIds.push(rgt);
+          nextSums.push(gr);
+          nextCounts.push(nr);
+          nextStarts.push(a + nl);
+        }
+        // Only the smaller child's histogram is built from its rows; a growing sibling's is parent − it.
+        const smallLeft = nl <= nr;
+        const smallSlot = smallLeft ? slotL : slotR;
+        const bigSlot = smallLeft ? slotR : slotL;
+        const bg = smallSlot >= 0 ? childG : this.scratchG;
+        const bc = smallSlot >= 0 ? childC : this.scratchC;
+        const at = smallSlot >= 0 ? smallSlot * hs : 0;
+        bg.fill(0, at, at + hs);
+        bc.fill(0, at, at + hs);
+        if (smallLeft) addIndexedRows(bg, bc, at, packed, words, grad, idx, a, a + nl);
+        else addIndexedRows(bg, bc, at, packed, words, grad, idx, a + nl, a + n);
+        if (bigSlot >= 0) {
+          subtractG(childG, bigSlot * hs, hg, s * hs, bg, at, hs);
+          subtractC(childC, bigSlot * hs, hc, s * hs, bc, at, hs);
+        }
+        // Leaf rows finish only now: this level's histograms above are built from their current gradients.
+        if (leafL) {
+          const step = value[l]! * o.updateScale;
+          nextSumG += finishRows(prediction, y, grad, packed, words, idx, a, a + nl, step, next);
+        }
+        if (leafR) {
+          const step = value[rgt]! * o.updateScale;
+          nextSumG += finishRows(prediction, y, grad, packed, words, idx, a + nl, a + n, step, next);
         }
       }
-      // One pass over the rows: route each to its child (adding it to the child's histogram) or finish it.
-      const kc = nextIds.length;
-      if (this.childHist.length < kc * hs) this.childHist = new Float64Array(kc * hs);
-      const child = this.childHist;
-      child.fill(0, 0, kc * hs);
-      const step = Float64Array.from(steps);
-      const rootSum = routeRows(
-        { packed, words, slot, routeWord, routeShift, routeBin, target, step },
-        child,
-        hs,
-        grad,
-        prediction,
-        y,
-        nextRoot,
-      );
-      nextSumG += rootSum;
       // The children's histograms become the parents' of the next level.
-      this.childHist = this.parentHist;
-      this.parentHist = child;
-      hist = child;
+      this.childG = this.parentG;
+      this.childC = this.parentC;
+      this.parentG = childG;
+      this.parentC = childC;
+      hg = childG;
+      hc = childC;
       ids = nextIds;
       sums = nextSums;
       counts = nextCounts;
+      starts = nextStarts;
       depth++;
     }
     return {
@@ -399,82 +463,5 @@ export class HistBooster {
       },
       nextSumG,
     };
-  }
-}
-
-interface Routes {
-  packed: Int32Array;
-  words: number;
-  slot: Int32Array;
-  routeWord: Int32Array;
-  routeShift: Int32Array;
-  routeBin: Int32Array;
-  target: Int32Array;
-  step: Float64Array;
-}
-
-/**
- * One level's pass over the rows: each row still in a node moves to its child (and into the child's histogram)
- * or finishes in a leaf (prediction += step, next gradient, next root histogram). Returns the finished rows'
- * gradient sum. A function of its own, small enough for V8 to optimise as a whole.
- */
-function routeRows(
-  routes: Routes,
-  child: Float64Array,
-  hs: number,
-  grad: Float64Array,
-  prediction: Float64Array,
-  y: Float64Array,
-  nextRoot: Float64Array | undefined,
-): number {
-  const { packed, words, slot, routeWord, routeShift, routeBin, target, step } = routes;
-  const rows = slot.length;
-  let rootSum = 0;
-  for (let r = 0; r < rows; r++) {
-    const s = slot[r]!;
-    if (s < 0) continue;
-    const rw = routeWord[s]!;
-    let to: number;
-    if (rw < 0) to = target[2 * s]!;
-    else {
-      const bin = (packed[r * words + rw]! >>> routeShift[s]!) & 255;
-      to = target[2 * s + (bin <= routeBin[s]! ? 0 : 1)]!;
-    }
-    if (to >= 0) {
-      slot[r] = to;
-      addRow(child, to * hs, packed, r * words, words, grad[r]!);
-    } else {
-      slot[r] = -1;
-      const p = prediction[r]! + step[~to]!;
-      prediction[r] = p;
-      if (nextRoot !== undefined) {
-        const g = p - y[r]!;
-        grad[r] = g;
-        rootSum += g;
-        addRow(nextRoot, 0, packed, r * words, words, g);
-      }
-    }
-  }
-  return rootSum;
-}
-
-/** Adds gradient g and a count of 1 to the histogram at `base` for every feature of one packed row. */
-function addRow(h: Float64Array, base: number, packed: Int32Array, at: number, words: number, g: number) {
-  let hb = base;
-  for (let w = 0; w < words; w++) {
-    const v = packed[at + w]!;
-    let i = hb + ((v & 255) << 1);
-    h[i] = h[i]! + g;
-    h[i + 1] = h[i + 1]! + 1;
-    i = hb + 512 + (((v >>> 8) & 255) << 1);
-    h[i] = h[i]! + g;
-    h[i + 1] = h[i + 1]! + 1;
-    i = hb + 1024 + (((v >>> 16) & 255) << 1);
-    h[i] = h[i]! + g;
-    h[i + 1] = h[i + 1]! + 1;
-    i = hb + 1536 + ((v >>> 24) << 1);
-    h[i] = h[i]! + g;
-    h[i + 1] = h[i + 1]! + 1;
-    hb += 2048;
   }
 }
