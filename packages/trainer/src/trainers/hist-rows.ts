@@ -1,5 +1,5 @@
 // The per-row loops of HistBooster (hist-tree.ts): histogram building, in-place row partitioning, and the pass
-// that applies a finished tree. Each is a small function of typed arrays and integers only, so V8 optimises it
+// that applies a grown tree. Each is a small function of typed arrays and integers only, so V8 optimises it
 // as a whole and keeps it monomorphic; the inner loops branch on no data value (sides are computed as 0/1).
 //
 // A node's histogram is two arrays of the same shape, per feature (4 to a packed word) SLOTS bins: gradient
@@ -104,12 +104,14 @@ export function subtractC(
 
 /**
  * Stable in-place partition of idx[a..b) by one feature's bin: rows with bin ≤ cut first, in their order, then
- * the rest in theirs (through `tmp`). The feature is byte `shift / 8` of word `word`. With `identity` the range
- * is all rows in order and idx is not read (the root's rows). Returns the left count.
+ * the rest in theirs (through `tmp`); node[r] becomes the row's child, `left` or `right`. The feature is byte
+ * `shift / 8` of word `word`. With `identity` the range is all rows in order and idx is not read (the root).
+ * Returns the left count.
  */
 export function partitionRows(
   idx: Int32Array,
   tmp: Int32Array,
+  node: Int32Array,
   a: number,
   b: number,
   identity: boolean,
@@ -118,92 +120,71 @@ export function partitionRows(
   word: number,
   shift: number,
   cut: number,
+  left: number,
+  right: number,
 ): number {
+  const dn = right - left;
   let nl = a;
   let nr = 0;
   for (let i = a; i < b; i++) {
     const r = identity ? i : idx[i]!;
     // 1 when bin > cut (the sign bit of cut − bin), without a branch on the data.
-    const right = (cut - ((packed[r * words + word]! >>> shift) & 255)) >>> 31;
+    const side = (cut - ((packed[r * words + word]! >>> shift) & 255)) >>> 31;
     idx[nl] = r; // nl ≤ i: this slot has been read already
     tmp[nr] = r;
-    nl += right ^ 1;
-    nr += right;
+    node[r] = left + side * dn;
+    nl += side ^ 1;
+    nr += side;
   }
   for (let i = 0; i < nr; i++) idx[nl + i] = tmp[i]!;
   return nl - a;
 }
 
 /**
- * The rows idx[a..b) reach a leaf: prediction[r] += step. With `next`, also each row's next gradient, added to
- * the next tree's root gradient histogram `next` (at 0); returns those gradients' sum (0 without `next`).
- * A row's gradient is not read again in this tree once it is in a leaf, so it can be overwritten here.
+ * A grown tree as the final row pass steps it: per node its split word, shift and bin cut, its children, and
+ * on leaves the update. Leaves are their own children (word 0, cut 255: every bin goes "left", to itself).
  */
-export function finishRows(
-  prediction: Float64Array,
-  y: Float64Array,
-  grad: Float64Array,
-  packed: Int32Array,
-  words: number,
-  idx: Int32Array,
-  a: number,
-  b: number,
-  step: number,
-  next: Float64Array | undefined,
-): number {
-  if (next === undefined) {
-    for (let i = a; i < b; i++) {
-      const r = idx[i]!;
-      prediction[r] = prediction[r]! + step;
-    }
-    return 0;
-  }
-  let sum = 0;
-  for (let i = a; i < b; i++) {
-    const r = idx[i]!;
-    const p = prediction[r]! + step;
-    prediction[r] = p;
-    const g = p - y[r]!;
-    grad[r] = g;
-    sum += g;
-    addGradient(next, packed, r * words, words, g);
-  }
-  return sum;
+export interface StepTree {
+  word: Int32Array;
+  shift: Int32Array;
+  cut: Int32Array;
+  /** Children of node n at 2n (bin ≤ cut) and 2n + 1. */
+  kids: Int32Array;
+  step: Float64Array;
 }
 
 /**
- * finishRows for a split whose children are both leaves: each row takes its side's step, steps[0] for
- * bin ≤ cut and steps[1] above (the feature is byte shift / 8 of word `word`), with no partition.
+ * The pass over all rows, in order, after a tree is grown: each row's node[r] is its leaf or a split with two
+ * leaf children (those are not partitioned); one step of `t` gives the leaf, and prediction[r] += its step.
+ * With `next`, also the row's next gradient, added to the gradient histogram `next` (the next tree's root);
+ * returns the gradients' sum (0 without `next`).
  */
-export function finishSplitRows(
+export function applyLeaves(
+  t: StepTree,
+  node: Int32Array,
   prediction: Float64Array,
   y: Float64Array,
   grad: Float64Array,
   packed: Int32Array,
   words: number,
-  idx: Int32Array,
-  a: number,
-  b: number,
-  word: number,
-  shift: number,
-  cut: number,
-  steps: Float64Array,
+  rows: number,
   next: Float64Array | undefined,
 ): number {
+  const { word, shift, cut, kids, step } = t;
   if (next === undefined) {
-    for (let i = a; i < b; i++) {
-      const r = idx[i]!;
-      const right = (cut - ((packed[r * words + word]! >>> shift) & 255)) >>> 31;
-      prediction[r] = prediction[r]! + steps[right]!;
+    for (let r = 0; r < rows; r++) {
+      const n = node[r]!;
+      const side = (cut[n]! - ((packed[r * words + word[n]!]! >>> shift[n]!) & 255)) >>> 31;
+      prediction[r] = prediction[r]! + step[kids[2 * n + side]!]!;
     }
     return 0;
   }
   let sum = 0;
-  for (let i = a; i < b; i++) {
-    const r = idx[i]!;
+  for (let r = 0; r < rows; r++) {
+    const n = node[r]!;
     const at = r * words;
-    const right = (cut - ((packed[at + word]! >>> shift) & 255)) >>> 31;
-    const p = prediction[r]! + steps[right]!;
+    const side = (cut[n]! - ((packed[at + word[n]!]! >>> shift[n]!) & 255)) >>> 31;
+    const p = prediction[r]! + step[kids[2 * n + side]!]!;
     prediction[r] = p;
     const g = p - y[r]!;
     grad[r] = g;

@@ -22,13 +22,13 @@ import {
   addCounts,
   addGradients,
   addIndexedRows,
-  finishRows,
-  finishSplitRows,
+  applyLeaves,
   gradients,
   partitionRows,
   SLOTS,
   subtractC,
   subtractG,
+  type StepTree,
 } from './hist-rows.ts';
 
 export interface BinnedColumns {
@@ -190,14 +190,14 @@ export class HistBooster {
   private childC: Int32Array;
   private parentG: Float64Array;
   private parentC: Int32Array;
-  private rootG: Float64Array;
-  private nextRootG: Float64Array;
+  private readonly rootG: Float64Array;
   /** The root's counts: every row, whatever the tree. */
   private readonly rootC: Int32Array;
   /** The built histogram of a smaller child that is itself a leaf (only its sibling's is kept). */
   private readonly scratchG: Float64Array;
   private readonly scratchC: Int32Array;
-  private readonly leafSteps = new Float64Array(2);
+  /** Per row, its node in the tree being grown (see grow). */
+  private readonly node: Int32Array;
 
   constructor(
     private readonly data: BinnedColumns,
@@ -207,13 +207,13 @@ export class HistBooster {
     this.histSize = hs;
     this.grad = new Float64Array(data.rows);
     this.idx = new Int32Array(data.rows);
+    this.node = new Int32Array(data.rows);
     this.tmp = new Int32Array(data.rows);
     this.childG = new Float64Array(hs * 2);
     this.childC = new Int32Array(hs * 2);
     this.parentG = new Float64Array(hs * 2);
     this.parentC = new Int32Array(hs * 2);
     this.rootG = new Float64Array(hs);
-    this.nextRootG = new Float64Array(hs);
     this.rootC = new Int32Array(hs);
     this.scratchG = new Float64Array(hs);
     this.scratchC = new Int32Array(hs);
@@ -232,40 +232,34 @@ export class HistBooster {
   boost(y: Float64Array, prediction: Float64Array, nTrees: number): HistTree[] {
     const { rows, words, packed } = this.data;
     const grad = this.grad;
-    // The first root histogram; later ones are summed as rows reach their leaves in the tree before.
+    const root = this.rootG;
+    // The first root histogram; later ones are summed in the pass that applies the tree before.
     let sumG = gradients(grad, prediction, y, rows);
-    this.rootG.fill(0);
-    addGradients(this.rootG, packed, words, grad, rows);
+    root.fill(0);
+    addGradients(root, packed, words, grad, rows);
     const trees: HistTree[] = [];
     for (let t = 0; t < nTrees; t++) {
       const last = t === nTrees - 1;
-      const next = this.nextRootG;
-      if (!last) next.fill(0);
-      for (let r = 0; r < rows; r++) this.idx[r] = r;
-      const out = this.grow(y, prediction, sumG, last ? undefined : next);
-      trees.push(out.tree);
-      sumG = out.nextSumG;
-      this.nextRootG = this.rootG;
-      this.rootG = next;
+      this.node.fill(0);
+      const { tree, steps } = this.grow(sumG);
+      trees.push(tree);
+      if (!last) root.fill(0);
+      sumG = applyLeaves(steps, this.node, prediction, y, grad, packed, words, rows, last ? undefined : root);
     }
     return trees;
   }
 
   /**
-   * Grows one tree from the current gradients and root histogram; each row takes its leaf's step as it reaches
-   * it and, with `next`, adds its next gradient to `next`, the next tree's root gradient histogram.
+   * Grows one tree from the current gradients and root histogram. Rows are not updated; node[r] is left at the
+   * row's leaf or at its split into two leaves, for applyLeaves.
    */
-  private grow(
-    y: Float64Array,
-    prediction: Float64Array,
-    rootSumG: number,
-    next: Float64Array | undefined,
-  ): { tree: HistTree; nextSumG: number } {
+  private grow(rootSumG: number): { tree: HistTree; steps: StepTree } {
     const { rows, cols, words, packed, cuts } = this.data;
     const o = this.options;
     const grad = this.grad;
     const idx = this.idx;
     const tmp = this.tmp;
+    const node = this.node;
     const hs = this.histSize;
     const feature: number[] = [];
     const threshold: number[] = [];
@@ -290,8 +284,6 @@ export class HistBooster {
     };
     const lambda = o.lambda;
     const minChild = Math.max(o.minChildWeight, 1e-300);
-    const steps = this.leafSteps;
-    let nextSumG = 0;
     // The current level: node ids, gradient sums, counts and first row (in idx) per slot; histograms in hg/hc.
     let ids = [newNode(rows)];
     let sums = [rootSumG];
@@ -353,11 +345,7 @@ export class HistBooster {
         }
         // Loss reduction G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ), XGBoost's loss_chg (its code has no ½ factor).
         const keep = bestF >= 0 && bestGain > o.minSplitGain && !(bestGain < o.gamma);
-        if (!keep) {
-          const step = value[id]! * o.updateScale;
-          nextSumG += finishRows(prediction, y, grad, packed, words, idx, a, a + n, step, next);
-          continue;
-        }
+        if (!keep) continue; // a leaf
         const nl = bestCL;
         const nr = n - bestCL;
         const l = newNode(nl);
@@ -377,27 +365,8 @@ export class HistBooster {
         if (leafR) value[rgt] = this.weight(gr, nr);
         const word = bestF >> 2;
         const shift = (bestF & 3) * 8;
-        if (leafL && leafR) {
-          steps[0] = value[l]! * o.updateScale;
-          steps[1] = value[rgt]! * o.updateScale;
-          nextSumG += finishSplitRows(
-            prediction,
-            y,
-            grad,
-            packed,
-            words,
-            idx,
-            a,
-            a + n,
-            word,
-            shift,
-            bestCut,
-            steps,
-            next,
-          );
-          continue;
-        }
-        partitionRows(idx, tmp, a, a + n, depth === 0, packed, words, word, shift, bestCut);
+        if (leafL && leafR) continue; // its rows are stepped to their leaf by applyLeaves
+        partitionRows(idx, tmp, node, a, a + n, depth === 0, packed, words, word, shift, bestCut, l, rgt);
         const slotL = leafL ? -1 : nextIds.length;
         if (!leafL) {
           nextIds.push(l);
@@ -427,15 +396,6 @@ export class HistBooster {
           subtractG(childG, bigSlot * hs, hg, s * hs, bg, at, hs);
           subtractC(childC, bigSlot * hs, hc, s * hs, bc, at, hs);
         }
-        // Leaf rows finish only now: this level's histograms above are built from their current gradients.
-        if (leafL) {
-          const step = value[l]! * o.updateScale;
-          nextSumG += finishRows(prediction, y, grad, packed, words, idx, a, a + nl, step, next);
-        }
-        if (leafR) {
-          const step = value[rgt]! * o.updateScale;
-          nextSumG += finishRows(prediction, y, grad, packed, words, idx, a + nl, a + n, step, next);
-        }
       }
       // The children's histograms become the parents' of the next level.
       this.childG = this.parentG;
@@ -450,6 +410,23 @@ export class HistBooster {
       starts = nextStarts;
       depth++;
     }
+    const size = feature.length;
+    const steps: StepTree = {
+      word: new Int32Array(size),
+      shift: new Int32Array(size),
+      cut: new Int32Array(size).fill(255),
+      kids: new Int32Array(2 * size),
+      step: Float64Array.from(value, (v) => v * o.updateScale),
+    };
+    for (let i = 0; i < size; i++) {
+      const f = feature[i]!;
+      const leaf = f < 0;
+      steps.word[i] = leaf ? 0 : f >> 2;
+      steps.shift[i] = leaf ? 0 : (f & 3) * 8;
+      if (!leaf) steps.cut[i] = cutBin[i]!;
+      steps.kids[2 * i] = leaf ? i : left[i]!;
+      steps.kids[2 * i + 1] = leaf ? i : right[i]!;
+    }
     return {
       tree: {
         feature: Int32Array.from(feature),
@@ -461,7 +438,7 @@ export class HistBooster {
         gain: Float64Array.from(gainOf),
         count: Float64Array.from(countOf),
       },
-      nextSumG,
+      steps,
     };
   }
 }
