@@ -52,6 +52,26 @@ export function addIndexedRows(
   a: number,
   b: number,
 ): void {
+  if (words === 1) {
+    for (let i = a; i < b; i++) {
+      const r = idx[i]!;
+      const g = grad[r]!;
+      const v = packed[r]!;
+      let j = base + (v & 255);
+      hg[j] = hg[j]! + g;
+      hc[j] = hc[j]! + 1;
+      j = base + 256 + ((v >>> 8) & 255);
+      hg[j] = hg[j]! + g;
+      hc[j] = hc[j]! + 1;
+      j = base + 512 + ((v >>> 16) & 255);
+      hg[j] = hg[j]! + g;
+      hc[j] = hc[j]! + 1;
+      j = base + 768 + (v >>> 24);
+      hg[j] = hg[j]! + g;
+      hc[j] = hc[j]! + 1;
+    }
+    return;
+  }
   for (let i = a; i < b; i++) {
     const r = idx[i]!;
     const g = grad[r]!;
@@ -179,6 +199,7 @@ export function applyLeaves(
     }
     return 0;
   }
+  if (words === 1) return applyLeaves1(t, node, prediction, y, grad, packed, rows, next);
   let sum = 0;
   for (let r = 0; r < rows; r++) {
     const n = node[r]!;
@@ -190,6 +211,40 @@ export function applyLeaves(
     grad[r] = g;
     sum += g;
     addGradient(next, packed, at, words, g);
+  }
+  return sum;
+}
+
+/** applyLeaves with `next` for rows of one packed word (≤ 4 features): the word is loaded once per row. */
+function applyLeaves1(
+  t: StepTree,
+  node: Int32Array,
+  prediction: Float64Array,
+  y: Float64Array,
+  grad: Float64Array,
+  packed: Int32Array,
+  rows: number,
+  hg: Float64Array,
+): number {
+  const { shift, cut, kids, step } = t;
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    const n = node[r]!;
+    const v = packed[r]!;
+    const side = (cut[n]! - ((v >>> shift[n]!) & 255)) >>> 31;
+    const p = prediction[r]! + step[kids[2 * n + side]!]!;
+    prediction[r] = p;
+    const g = p - y[r]!;
+    grad[r] = g;
+    sum += g;
+    let j = v & 255;
+    hg[j] = hg[j]! + g;
+    j = 256 + ((v >>> 8) & 255);
+    hg[j] = hg[j]! + g;
+    j = 512 + ((v >>> 16) & 255);
+    hg[j] = hg[j]! + g;
+    j = 768 + (v >>> 24);
+    hg[j] = hg[j]! + g;
   }
   return sum;
 }
