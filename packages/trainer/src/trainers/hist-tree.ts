@@ -3,12 +3,13 @@
 //
 // Each feature is cut into at most `maxBin` bins once per training set, stored row-major as one byte per value,
 // four features to a 32-bit word, so one load gives a row's bins for four features. A tree grows depth-wise
-// (XGBoost's default policy) in one sequential pass over all rows per level: each row carries the slot of the
-// node it is in; the pass routes it to its child and adds its gradient to that child's histogram of gradient
-// sums and counts (interleaved, one cache line per bin), so no row indices are partitioned or gathered. A row
-// that reaches a leaf gets its boosting update there, its next gradient, and its share of the next tree's root
-// histogram, so the next tree starts without a pass of its own. With squared error the hessian is 1 per row,
-// so hessian sums are row counts.
+// (XGBoost's default policy), as scikit-learn's and LightGBM's histogram boosters do: an index array is
+// partitioned in place as nodes split, so each node's rows are one ascending range; only the smaller child's
+// histogram is built from its rows, its sibling's is the parent's minus it. Splits into two leaves are not
+// partitioned. Once a tree is grown, one in-order pass over all rows steps each to its leaf (each row's node is
+// recorded as it is partitioned), updates its prediction and gradient, and sums the next tree's root histogram.
+// With squared error the hessian is 1 per row, so hessian sums are row counts; the root's are computed once.
+// The row loops are in hist-rows.ts.
 //
 // Split rules, so a threshold means exactly the training partition in the runtime that will evaluate it:
 // - 'xgboost': a row goes left when float32(x) < threshold; thresholds are float32 values strictly above every
