@@ -17,8 +17,6 @@
 // - 'sklearn': left when x <= threshold (float64); thresholds as scikit-learn's _BinMapper finds them (midpoints
 //   of distinct values when few, else numpy's 'midpoint' percentiles).
 
-export type SplitRule = 'xgboost' | 'sklearn';
-
 import {
   addCounts,
   addGradients,
@@ -27,10 +25,12 @@ import {
   gradients,
   partitionRows,
   SLOTS,
+  type StepTree,
   subtractC,
   subtractG,
-  type StepTree,
 } from './hist-rows.ts';
+
+export type SplitRule = 'xgboost' | 'sklearn';
 
 export interface BinnedColumns {
   rows: number;
