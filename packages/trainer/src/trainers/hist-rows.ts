@@ -146,30 +146,40 @@ export function partitionRows(
   const dn = right - left;
   let nl = a;
   let nr = 0;
-  for (let i = a; i < b; i++) {
-    const r = identity ? i : idx[i]!;
-    // 1 when bin > cut (the sign bit of cut − bin), without a branch on the data.
-    const side = (cut - ((packed[r * words + word]! >>> shift) & 255)) >>> 31;
-    idx[nl] = r; // nl ≤ i: this slot has been read already
-    tmp[nr] = r;
-    node[r] = left + side * dn;
-    nl += side ^ 1;
-    nr += side;
+  if (identity) {
+    for (let r = a; r < b; r++) {
+      // 1 when bin > cut (the sign bit of cut − bin), without a branch on the data.
+      const side = (cut - ((packed[r * words + word]! >>> shift) & 255)) >>> 31;
+      idx[nl] = r;
+      tmp[nr] = r;
+      node[r] = left + side * dn;
+      nl += side ^ 1;
+      nr += side;
+    }
+  } else {
+    for (let i = a; i < b; i++) {
+      const r = idx[i]!;
+      const side = (cut - ((packed[r * words + word]! >>> shift) & 255)) >>> 31;
+      idx[nl] = r; // nl ≤ i: this slot has been read already
+      tmp[nr] = r;
+      node[r] = left + side * dn;
+      nl += side ^ 1;
+      nr += side;
+    }
   }
-  for (let i = 0; i < nr; i++) idx[nl + i] = tmp[i]!;
+  idx.set(tmp.subarray(0, nr), nl);
   return nl - a;
 }
 
 /**
- * A grown tree as the final row pass steps it: per node its split word, shift and bin cut, its children, and
- * on leaves the update. Leaves are their own children (word 0, cut 255: every bin goes "left", to itself).
+ * A grown tree as the final row pass steps it: per node its split word, shift and bin cut, and the update of
+ * the leaf each side leads to. Leaves lead to themselves (word 0, cut 255: every bin goes "left").
  */
 export interface StepTree {
   word: Int32Array;
   shift: Int32Array;
   cut: Int32Array;
-  /** Children of node n at 2n (bin ≤ cut) and 2n + 1. */
-  kids: Int32Array;
+  /** Update of the leaf reached from node n: at 2n for bin ≤ cut, 2n + 1 above. */
   step: Float64Array;
 }
 
@@ -190,12 +200,12 @@ export function applyLeaves(
   rows: number,
   next: Float64Array | undefined,
 ): number {
-  const { word, shift, cut, kids, step } = t;
+  const { word, shift, cut, step } = t;
   if (next === undefined) {
     for (let r = 0; r < rows; r++) {
       const n = node[r]!;
       const side = (cut[n]! - ((packed[r * words + word[n]!]! >>> shift[n]!) & 255)) >>> 31;
-      prediction[r] = prediction[r]! + step[kids[2 * n + side]!]!;
+      prediction[r] = prediction[r]! + step[2 * n + side]!;
     }
     return 0;
   }
@@ -205,7 +215,7 @@ export function applyLeaves(
     const n = node[r]!;
     const at = r * words;
     const side = (cut[n]! - ((packed[at + word[n]!]! >>> shift[n]!) & 255)) >>> 31;
-    const p = prediction[r]! + step[kids[2 * n + side]!]!;
+    const p = prediction[r]! + step[2 * n + side]!;
     prediction[r] = p;
     const g = p - y[r]!;
     grad[r] = g;
@@ -226,13 +236,13 @@ function applyLeaves1(
   rows: number,
   hg: Float64Array,
 ): number {
-  const { shift, cut, kids, step } = t;
+  const { shift, cut, step } = t;
   let sum = 0;
   for (let r = 0; r < rows; r++) {
     const n = node[r]!;
     const v = packed[r]!;
     const side = (cut[n]! - ((v >>> shift[n]!) & 255)) >>> 31;
-    const p = prediction[r]! + step[kids[2 * n + side]!]!;
+    const p = prediction[r]! + step[2 * n + side]!;
     prediction[r] = p;
     const g = p - y[r]!;
     grad[r] = g;

@@ -416,8 +416,7 @@ export class HistBooster {
       word: new Int32Array(size),
       shift: new Int32Array(size),
       cut: new Int32Array(size).fill(255),
-      kids: new Int32Array(2 * size),
-      step: Float64Array.from(value, (v) => v * o.updateScale),
+      step: new Float64Array(2 * size),
     };
     for (let i = 0; i < size; i++) {
       const f = feature[i]!;
@@ -425,8 +424,8 @@ export class HistBooster {
       steps.word[i] = leaf ? 0 : f >> 2;
       steps.shift[i] = leaf ? 0 : (f & 3) * 8;
       if (!leaf) steps.cut[i] = cutBin[i]!;
-      steps.kids[2 * i] = leaf ? i : left[i]!;
-      steps.kids[2 * i + 1] = leaf ? i : right[i]!;
+      steps.step[2 * i] = value[leaf ? i : left[i]!]! * o.updateScale;
+      steps.step[2 * i + 1] = value[leaf ? i : right[i]!]! * o.updateScale;
     }
     return {
       tree: {
