@@ -4,8 +4,8 @@
 //
 // Split search: 'exact' (scikit-learn's GradientBoostingRegressor: every midpoint between distinct values) or
 // 'hist' (as scikit-learn's HistGradientBoostingRegressor: ≤ 255 bins per feature at its binner's thresholds,
-// built once, and one pass over the rows per tree level, see hist-tree.ts — same squared-error gain, far less
-// work per tree on large tables). The default
+// built once, rows partitioned per node and the smaller child's histogram built, see hist-tree.ts — same
+// squared-error gain, far less work per tree on large tables). The default
 // 'auto' is exact up to 10,000 rows, where it costs little and reproduces scikit-learn's trees, and hist above.
 // Both export the same `gradient-boosting` kind (split left when x' <= threshold).
 import { binColumns, HistBooster } from './hist-tree.ts';

@@ -3,12 +3,13 @@
 //
 // Each feature is cut into at most `maxBin` bins once per training set, stored row-major as one byte per value,
 // four features to a 32-bit word, so one load gives a row's bins for four features. A tree grows depth-wise
-// (XGBoost's default policy) in one sequential pass over all rows per level: each row carries the slot of the
-// node it is in; the pass routes it to its child and adds its gradient to that child's histogram of gradient
-// sums and counts (interleaved, one cache line per bin), so no row indices are partitioned or gathered. A row
-// that reaches a leaf gets its boosting update there, its next gradient, and its share of the next tree's root
-// histogram, so the next tree starts without a pass of its own. With squared error the hessian is 1 per row,
-// so hessian sums are row counts.
+// (XGBoost's default policy), as scikit-learn's and LightGBM's histogram boosters do: an index array is
+// partitioned in place as nodes split, so each node's rows are one ascending range; only the smaller child's
+// histogram is built from its rows, its sibling's is the parent's minus it. Splits into two leaves are not
+// partitioned. Once a tree is grown, one in-order pass over all rows steps each to its leaf (each row's node is
+// recorded as it is partitioned), updates its prediction and gradient, and sums the next tree's root histogram.
+// With squared error the hessian is 1 per row, so hessian sums are row counts; the root's are computed once.
+// The row loops are in hist-rows.ts.
 //
 // Split rules, so a threshold means exactly the training partition in the runtime that will evaluate it:
 // - 'xgboost': a row goes left when float32(x) < threshold; thresholds are float32 values strictly above every
@@ -16,10 +17,20 @@
 // - 'sklearn': left when x <= threshold (float64); thresholds as scikit-learn's _BinMapper finds them (midpoints
 //   of distinct values when few, else numpy's 'midpoint' percentiles).
 
-export type SplitRule = 'xgboost' | 'sklearn';
+import {
+  addCounts,
+  addGradients,
+  addIndexedRows,
+  applyLeaves,
+  gradients,
+  partitionRows,
+  SLOTS,
+  type StepTree,
+  subtractC,
+  subtractG,
+} from './hist-rows.ts';
 
-/** Histogram slots per feature (a byte's range); a node's histogram holds 2 doubles per slot. */
-const SLOTS = 256;
+export type SplitRule = 'xgboost' | 'sklearn';
 
 export interface BinnedColumns {
   rows: number;
@@ -171,26 +182,43 @@ export interface HistTree {
 /** Grows boosted trees over one binned table, reusing its buffers from tree to tree. */
 export class HistBooster {
   private readonly grad: Float64Array;
-  /** Slot of each row's node in the current level, −1 once the row has reached its leaf. */
-  private readonly slot: Int32Array;
-  /** Doubles per node histogram: [Σg, n] per slot, SLOTS slots per feature. */
+  /** Row indices, partitioned in place as nodes split: each node's rows are one ascending range. */
+  private readonly idx: Int32Array;
+  private readonly tmp: Int32Array;
+  /** Entries per node histogram: SLOTS per feature, for gradient sums and (separately) counts. */
   private readonly histSize: number;
-  private childHist: Float64Array;
-  private parentHist: Float64Array;
-  private rootHist: Float64Array;
-  private nextRootHist: Float64Array;
+  private childG: Float64Array;
+  private childC: Int32Array;
+  private parentG: Float64Array;
+  private parentC: Int32Array;
+  private readonly rootG: Float64Array;
+  /** The root's counts: every row, whatever the tree. */
+  private readonly rootC: Int32Array;
+  /** The built histogram of a smaller child that is itself a leaf (only its sibling's is kept). */
+  private readonly scratchG: Float64Array;
+  private readonly scratchC: Int32Array;
+  /** Per row, its node in the tree being grown (see grow). */
+  private readonly node: Int32Array;
 
   constructor(
     private readonly data: BinnedColumns,
     private readonly options: HistTreeOptions,
   ) {
+    const hs = data.words * 4 * SLOTS;
+    this.histSize = hs;
     this.grad = new Float64Array(data.rows);
-    this.slot = new Int32Array(data.rows);
-    this.histSize = data.words * 4 * SLOTS * 2;
-    this.childHist = new Float64Array(this.histSize * 2);
-    this.parentHist = new Float64Array(this.histSize * 2);
-    this.rootHist = new Float64Array(this.histSize);
-    this.nextRootHist = new Float64Array(this.histSize);
+    this.idx = new Int32Array(data.rows);
+    this.node = new Int32Array(data.rows);
+    this.tmp = new Int32Array(data.rows);
+    this.childG = new Float64Array(hs * 2);
+    this.childC = new Int32Array(hs * 2);
+    this.parentG = new Float64Array(hs * 2);
+    this.parentC = new Int32Array(hs * 2);
+    this.rootG = new Float64Array(hs);
+    this.rootC = new Int32Array(hs);
+    this.scratchG = new Float64Array(hs);
+    this.scratchC = new Int32Array(hs);
+    addCounts(this.rootC, data.packed, data.words, data.rows);
   }
 
   private weight(sumG: number, count: number): number {
@@ -205,42 +233,38 @@ export class HistBooster {
   boost(y: Float64Array, prediction: Float64Array, nTrees: number): HistTree[] {
     const { rows, words, packed } = this.data;
     const grad = this.grad;
-    // The first root histogram; later ones are summed as rows reach their leaves.
-    const root = this.rootHist.fill(0);
-    let sumG = 0;
-    for (let r = 0; r < rows; r++) {
-      const g = prediction[r]! - y[r]!;
-      grad[r] = g;
-      sumG += g;
-      addRow(root, 0, packed, r * words, words, g);
-    }
+    const root = this.rootG;
+    // The first root histogram; later ones are summed in the pass that applies the tree before.
+    let sumG = gradients(grad, prediction, y, rows);
+    root.fill(0);
+    addGradients(root, packed, words, grad, rows);
     const trees: HistTree[] = [];
     for (let t = 0; t < nTrees; t++) {
       const last = t === nTrees - 1;
-      const next = this.nextRootHist;
-      if (!last) next.fill(0);
-      const out = this.grow(y, prediction, sumG, last ? undefined : next);
-      trees.push(out.tree);
-      sumG = out.nextSumG;
-      this.nextRootHist = this.rootHist;
-      this.rootHist = next;
+      this.node.fill(0);
+      const { tree, steps } = this.grow(sumG);
+      trees.push(tree);
+      if (!last) root.fill(0);
+      sumG = applyLeaves(steps, this.node, prediction, y, grad, packed, words, rows, last ? undefined : root);
     }
     return trees;
   }
 
-  private grow(
-    y: Float64Array,
-    prediction: Float64Array,
-    rootSumG: number,
-    nextRoot: Float64Array | undefined,
-  ): { tree: HistTree; nextSumG: number } {
+  /**
+   * Grows one tree from the current gradients and root histogram. Rows are not updated; node[r] is left at the
+   * row's leaf or at its split into two leaves, for applyLeaves.
+   */
+  private grow(rootSumG: number): { tree: HistTree; steps: StepTree } {
     const { rows, cols, words, packed, cuts } = this.data;
     const o = this.options;
     const grad = this.grad;
-    const slot = this.slot.fill(0);
+    const idx = this.idx;
+    const tmp = this.tmp;
+    const node = this.node;
     const hs = this.histSize;
     const feature: number[] = [];
     const threshold: number[] = [];
+    const cutBin: number[] = [];
     const left: number[] = [];
     const right: number[] = [];
     const value: number[] = [];
@@ -250,6 +274,7 @@ export class HistBooster {
     const newNode = (count: number) => {
       feature.push(-1);
       threshold.push(0);
+      cutBin.push(0);
       left.push(-1);
       right.push(-1);
       value.push(0);
@@ -260,35 +285,32 @@ export class HistBooster {
     };
     const lambda = o.lambda;
     const minChild = Math.max(o.minChildWeight, 1e-300);
-    // The current level: node ids, gradient sums and counts per slot; its histograms in `hist`.
+    // The current level: node ids, gradient sums, counts and first row (in idx) per slot; histograms in hg/hc.
     let ids = [newNode(rows)];
     let sums = [rootSumG];
     let counts = [rows];
-    let hist = this.rootHist;
+    let starts = [0];
+    let hg = this.rootG;
+    let hc = this.rootC;
     let depth = 0;
-    let nextSumG = 0;
     while (ids.length > 0) {
       const k = ids.length;
-      // Per slot: the split's word, shift and bin (word −1: the node is a leaf), and per side the child's
-      // next-level slot (≥ 0) or ~leaf index of the leaf step (< 0).
-      const routeWord = new Int32Array(k);
-      const routeShift = new Int32Array(k);
-      const routeBin = new Int32Array(k);
-      const target = new Int32Array(2 * k);
-      const steps: number[] = [];
       const nextIds: number[] = [];
       const nextSums: number[] = [];
       const nextCounts: number[] = [];
-      const leafCode = (w: number) => {
-        steps.push(w * o.updateScale);
-        return ~(steps.length - 1);
-      };
+      const nextStarts: number[] = [];
+      if (this.childG.length < 2 * k * hs) {
+        this.childG = new Float64Array(2 * k * hs);
+        this.childC = new Int32Array(2 * k * hs);
+      }
+      const childG = this.childG;
+      const childC = this.childC;
       for (let s = 0; s < k; s++) {
         const id = ids[s]!;
         const n = counts[s]!;
         const sg = sums[s]!;
-        const w = this.weight(sg, n);
-        value[id] = w;
+        const a = starts[s]!;
+        value[id] = this.weight(sg, n);
         let bestGain = 0;
         let bestF = -1;
         let bestCut = -1;
@@ -299,13 +321,13 @@ export class HistBooster {
           const base = s * hs;
           for (let f = 0; f < cols; f++) {
             const nCuts = cuts[f]!.length;
-            const fb = base + f * SLOTS * 2;
+            const fb = base + f * SLOTS;
             let gl = 0;
             let cl = 0;
             for (let c = 0; c < nCuts; c++) {
-              const cnt = hist[fb + 2 * c + 1]!;
+              const cnt = hc[fb + c]!;
               if (cnt === 0) continue;
-              gl += hist[fb + 2 * c]!;
+              gl += hg[fb + c]!;
               cl += cnt;
               const cr = n - cl;
               if (cl < minChild) continue;
@@ -324,67 +346,86 @@ export class HistBooster {
         }
         // Loss reduction G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ), XGBoost's loss_chg (its code has no ½ factor).
         const keep = bestF >= 0 && bestGain > o.minSplitGain && !(bestGain < o.gamma);
-        if (!keep) {
-          routeWord[s] = -1;
-          target[2 * s] = leafCode(w);
-          continue;
-        }
+        if (!keep) continue; // a leaf
         const nl = bestCL;
         const nr = n - bestCL;
         const l = newNode(nl);
         const rgt = newNode(nr);
         feature[id] = bestF;
         threshold[id] = cuts[bestF]![bestCut]!;
+        cutBin[id] = bestCut;
         left[id] = l;
         right[id] = rgt;
         defaultLeft[id] = nl >= nr ? 1 : 0;
         gainOf[id] = bestGain;
-        routeWord[s] = bestF >> 2;
-        routeShift[s] = (bestF & 3) * 8;
-        routeBin[s] = bestCut;
-        const children: [number, number, number][] = [
-          [l, bestGL, nl],
-          [rgt, sg - bestGL, nr],
-        ];
-        for (let side = 0; side < 2; side++) {
-          const [cid, cg, cn] = children[side]!;
-          // A child that cannot split is a leaf now: its rows take their step in this level's pass.
-          if (depth + 1 >= o.maxDepth || cn < 2 * minChild) {
-            const cw = this.weight(cg, cn);
-            value[cid] = cw;
-            target[2 * s + side] = leafCode(cw);
-          } else {
-            target[2 * s + side] = nextIds.length;
-            nextIds.push(cid);
-            nextSums.push(cg);
-            nextCounts.push(cn);
-          }
+        const gr = sg - bestGL;
+        // A child that cannot split is a leaf now; its rows need no partition of their own.
+        const leafL = depth + 1 >= o.maxDepth || nl < 2 * minChild;
+        const leafR = depth + 1 >= o.maxDepth || nr < 2 * minChild;
+        if (leafL) value[l] = this.weight(bestGL, nl);
+        if (leafR) value[rgt] = this.weight(gr, nr);
+        const word = bestF >> 2;
+        const shift = (bestF & 3) * 8;
+        if (leafL && leafR) continue; // its rows are stepped to their leaf by applyLeaves
+        partitionRows(idx, tmp, node, a, a + n, depth === 0, packed, words, word, shift, bestCut, l, rgt);
+        const slotL = leafL ? -1 : nextIds.length;
+        if (!leafL) {
+          nextIds.push(l);
+          nextSums.push(bestGL);
+          nextCounts.push(nl);
+          nextStarts.push(a);
+        }
+        const slotR = leafR ? -1 : nextIds.length;
+        if (!leafR) {
+          nextIds.push(rgt);
+          nextSums.push(gr);
+          nextCounts.push(nr);
+          nextStarts.push(a + nl);
+        }
+        // Only the smaller child's histogram is built from its rows; a growing sibling's is parent − it.
+        const smallLeft = nl <= nr;
+        const smallSlot = smallLeft ? slotL : slotR;
+        const bigSlot = smallLeft ? slotR : slotL;
+        const bg = smallSlot >= 0 ? childG : this.scratchG;
+        const bc = smallSlot >= 0 ? childC : this.scratchC;
+        const at = smallSlot >= 0 ? smallSlot * hs : 0;
+        bg.fill(0, at, at + hs);
+        bc.fill(0, at, at + hs);
+        if (smallLeft) addIndexedRows(bg, bc, at, packed, words, grad, idx, a, a + nl);
+        else addIndexedRows(bg, bc, at, packed, words, grad, idx, a + nl, a + n);
+        if (bigSlot >= 0) {
+          subtractG(childG, bigSlot * hs, hg, s * hs, bg, at, hs);
+          subtractC(childC, bigSlot * hs, hc, s * hs, bc, at, hs);
         }
       }
-      // One pass over the rows: route each to its child (adding it to the child's histogram) or finish it.
-      const kc = nextIds.length;
-      if (this.childHist.length < kc * hs) this.childHist = new Float64Array(kc * hs);
-      const child = this.childHist;
-      child.fill(0, 0, kc * hs);
-      const step = Float64Array.from(steps);
-      const rootSum = routeRows(
-        { packed, words, slot, routeWord, routeShift, routeBin, target, step },
-        child,
-        hs,
-        grad,
-        prediction,
-        y,
-        nextRoot,
-      );
-      nextSumG += rootSum;
       // The children's histograms become the parents' of the next level.
-      this.childHist = this.parentHist;
-      this.parentHist = child;
-      hist = child;
+      this.childG = this.parentG;
+      this.childC = this.parentC;
+      this.parentG = childG;
+      this.parentC = childC;
+      hg = childG;
+      hc = childC;
       ids = nextIds;
       sums = nextSums;
       counts = nextCounts;
+      starts = nextStarts;
       depth++;
+    }
+    const size = feature.length;
+    const steps: StepTree = {
+      word: new Int32Array(size),
+      shift: new Int32Array(size),
+      cut: new Int32Array(size).fill(255),
+      step: new Float64Array(2 * size),
+    };
+    for (let i = 0; i < size; i++) {
+      const f = feature[i]!;
+      const leaf = f < 0;
+      steps.word[i] = leaf ? 0 : f >> 2;
+      steps.shift[i] = leaf ? 0 : (f & 3) * 8;
+      if (!leaf) steps.cut[i] = cutBin[i]!;
+      steps.step[2 * i] = value[leaf ? i : left[i]!]! * o.updateScale;
+      steps.step[2 * i + 1] = value[leaf ? i : right[i]!]! * o.updateScale;
     }
     return {
       tree: {
@@ -397,84 +438,7 @@ export class HistBooster {
         gain: Float64Array.from(gainOf),
         count: Float64Array.from(countOf),
       },
-      nextSumG,
+      steps,
     };
-  }
-}
-
-interface Routes {
-  packed: Int32Array;
-  words: number;
-  slot: Int32Array;
-  routeWord: Int32Array;
-  routeShift: Int32Array;
-  routeBin: Int32Array;
-  target: Int32Array;
-  step: Float64Array;
-}
-
-/**
- * One level's pass over the rows: each row still in a node moves to its child (and into the child's histogram)
- * or finishes in a leaf (prediction += step, next gradient, next root histogram). Returns the finished rows'
- * gradient sum. A function of its own, small enough for V8 to optimise as a whole.
- */
-function routeRows(
-  routes: Routes,
-  child: Float64Array,
-  hs: number,
-  grad: Float64Array,
-  prediction: Float64Array,
-  y: Float64Array,
-  nextRoot: Float64Array | undefined,
-): number {
-  const { packed, words, slot, routeWord, routeShift, routeBin, target, step } = routes;
-  const rows = slot.length;
-  let rootSum = 0;
-  for (let r = 0; r < rows; r++) {
-    const s = slot[r]!;
-    if (s < 0) continue;
-    const rw = routeWord[s]!;
-    let to: number;
-    if (rw < 0) to = target[2 * s]!;
-    else {
-      const bin = (packed[r * words + rw]! >>> routeShift[s]!) & 255;
-      to = target[2 * s + (bin <= routeBin[s]! ? 0 : 1)]!;
-    }
-    if (to >= 0) {
-      slot[r] = to;
-      addRow(child, to * hs, packed, r * words, words, grad[r]!);
-    } else {
-      slot[r] = -1;
-      const p = prediction[r]! + step[~to]!;
-      prediction[r] = p;
-      if (nextRoot !== undefined) {
-        const g = p - y[r]!;
-        grad[r] = g;
-        rootSum += g;
-        addRow(nextRoot, 0, packed, r * words, words, g);
-      }
-    }
-  }
-  return rootSum;
-}
-
-/** Adds gradient g and a count of 1 to the histogram at `base` for every feature of one packed row. */
-function addRow(h: Float64Array, base: number, packed: Int32Array, at: number, words: number, g: number) {
-  let hb = base;
-  for (let w = 0; w < words; w++) {
-    const v = packed[at + w]!;
-    let i = hb + ((v & 255) << 1);
-    h[i] = h[i]! + g;
-    h[i + 1] = h[i + 1]! + 1;
-    i = hb + 512 + (((v >>> 8) & 255) << 1);
-    h[i] = h[i]! + g;
-    h[i + 1] = h[i + 1]! + 1;
-    i = hb + 1024 + (((v >>> 16) & 255) << 1);
-    h[i] = h[i]! + g;
-    h[i + 1] = h[i + 1]! + 1;
-    i = hb + 1536 + ((v >>> 24) << 1);
-    h[i] = h[i]! + g;
-    h[i + 1] = h[i + 1]! + 1;
-    hb += 2048;
   }
 }
