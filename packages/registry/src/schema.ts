@@ -106,7 +106,29 @@ export const refEntrySchema = z.object({
 });
 export type RefEntry = z.infer<typeof refEntrySchema>;
 
-export const modelIndexSchema = z.object({ model: z.string(), createdAt: isoTime });
+/** The part of a head an index entry (and the listing summary) repeats so `ls` need not read heads. */
+const listedStateSchema = z.object({
+  latest: version.nullable(),
+  pin: version.nullable(),
+  aliases: z.record(z.string(), version),
+});
+export const indexHeadSchema = listedStateSchema.extend({ seq: z.number().int().nonnegative() });
+export type IndexHead = z.infer<typeof indexHeadSchema>;
+
+/** `head` is absent in entries written by earlier versions (and before the first head change). */
+export const modelIndexSchema = z.object({
+  model: z.string(),
+  createdAt: isoTime,
+  head: indexHeadSchema.optional(),
+});
+export type ModelIndex = z.infer<typeof modelIndexSchema>;
+
+/** `index/@summary.json`: each model's listed state, valid while its index entry keeps `indexEtag`. */
+export const listingSummarySchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  entries: z.record(z.string(), listedStateSchema.extend({ indexEtag: z.string().min(1) })),
+});
+export type ListingSummary = z.infer<typeof listingSummarySchema>;
 
 /** Parses and validates a stored JSON document; any failure names the key and the first problem. */
 export function parseDocument<T>(schema: z.ZodType<T>, key: string, bytes: Uint8Array): T {
