@@ -192,7 +192,7 @@ async function listing(ctx: BenchContext, uri: string) {
     warmRequests = requests.get();
   }
   ctx.note(
-    `listModels storage requests: ${coldRequests} without a summary, ${warmRequests} with a current one (median of ${runs} runs each)`,
+    `listModels storage requests: ${coldRequests} without a summary, ${warmRequests} with a current one`,
   );
   // Naive: walk every key under the store and derive each model's newest version from the keys.
   let naiveModels = 0;
