@@ -3,7 +3,7 @@
 //   - storage requests per idle poll of a model head beside a naive poll (list versions + manifest)
 //   - listModels over many models × versions beside a naive recursive listing of the store prefix
 // Sizes: MODELSHELF_BENCH_S3_MIB (default 256), MODELSHELF_BENCH_S3_MODELS (default 1000),
-// MODELSHELF_BENCH_S3_VERSIONS (default 20).
+// MODELSHELF_BENCH_S3_VERSIONS (default 20), MODELSHELF_BENCH_S3_LIST_RUNS (default 3; medians).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseS3Uri } from '../packages/registry/src/drivers/s3/uri.ts';
 import { S3Driver } from '../packages/registry/src/drivers/s3.ts';
-import { headKey, indexKey, manifestKey } from '../packages/registry/src/layout.ts';
+import { headKey, INDEX_SUMMARY_KEY, indexKey, manifestKey } from '../packages/registry/src/layout.ts';
 import { encodeDocument, SCHEMA_VERSION } from '../packages/registry/src/schema.ts';
 import { mapLimit } from '../packages/registry/src/store/context.ts';
 import { openStoreWithDriver, type Store } from '../packages/registry/src/store.ts';
@@ -131,7 +131,9 @@ async function listing(ctx: BenchContext, uri: string) {
   const writes: [string, Uint8Array][] = [];
   for (let m = 0; m < models; m++) {
     const model = `kepler/node-${String(m).padStart(4, '0')}/LinearRegression`;
-    writes.push([indexKey(model), encodeDocument({ model, createdAt: now })]);
+    // As current writers leave it: the index entry repeats the head's state (docs/layout.md, "Listing").
+    const head = { latest: versions, pin: null, aliases: {}, seq: 0 };
+    writes.push([indexKey(model), encodeDocument({ model, createdAt: now, head })]);
     writes.push([
       headKey(model),
       encodeDocument({
@@ -167,26 +169,51 @@ async function listing(ctx: BenchContext, uri: string) {
     `seeded ${writes.length} objects (${models} models × ${versions} versions) in ${seedS.toFixed(1)} s`,
   );
 
-  let listed = 0;
-  const ours = await seconds(async () => {
-    listed = (await store.listModels()).length;
-  });
-  if (listed !== models) throw new Error(`listModels found ${listed} models, expected ${models}`);
+  const requests = counting(driver);
+  const runs = Number(env.MODELSHELF_BENCH_S3_LIST_RUNS ?? 3);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const listOnce = async () => {
+    const n = (await store.listModels()).length;
+    if (n !== models) throw new Error(`listModels found ${n} models, expected ${models}`);
+  };
+  // Cold: no summary yet (the first listing after it was deleted), so every index entry is read once
+  // and the summary written; warm: the summary is current, so the index listing and it suffice.
+  const cold: number[] = [];
+  const warm: number[] = [];
+  let coldRequests = 0;
+  let warmRequests = 0;
+  for (let r = 0; r < runs; r++) {
+    await driver.delete(INDEX_SUMMARY_KEY);
+    requests.reset();
+    cold.push(await seconds(listOnce));
+    coldRequests = requests.get();
+    requests.reset();
+    warm.push(await seconds(listOnce));
+    warmRequests = requests.get();
+  }
+  ctx.note(
+    `listModels storage requests: ${coldRequests} without a summary, ${warmRequests} with a current one`,
+  );
   // Naive: walk every key under the store and derive each model's newest version from the keys.
   let naiveModels = 0;
-  const naive = await seconds(async () => {
-    const latest = new Map<string, number>();
-    let cursor: string | undefined;
-    do {
-      const page = await driver.list('models/', { cursor });
-      for (const o of page.objects) {
-        const m = /^models\/(.+)\/@versions\/(\d+)\/manifest\.json$/.exec(o.key);
-        if (m) latest.set(m[1]!, Math.max(latest.get(m[1]!) ?? 0, Number(m[2])));
-      }
-      cursor = page.cursor;
-    } while (cursor);
-    naiveModels = latest.size;
-  });
+  const naiveRuns: number[] = [];
+  for (let r = 0; r < runs; r++)
+    naiveRuns.push(
+      await seconds(async () => {
+        const latest = new Map<string, number>();
+        let cursor: string | undefined;
+        do {
+          const page = await driver.list('models/', { cursor });
+          for (const o of page.objects) {
+            const m = /^models\/(.+)\/@versions\/(\d+)\/manifest\.json$/.exec(o.key);
+            if (m) latest.set(m[1]!, Math.max(latest.get(m[1]!) ?? 0, Number(m[2])));
+          }
+          cursor = page.cursor;
+        } while (cursor);
+        naiveModels = latest.size;
+      }),
+    );
+  const naive = median(naiveRuns);
   if (naiveModels !== models) throw new Error(`naive listing found ${naiveModels} models`);
   let names = 0;
   const namesOnly = await seconds(async () => {
@@ -201,10 +228,18 @@ async function listing(ctx: BenchContext, uri: string) {
     baselineValue: naive * 1000,
     higherIsBetter: false,
   });
-  // listModels also reads every model's head (latest, pin, aliases): one GET per model.
+  // listModels takes latest, pin and aliases from the index and its summary, not from the heads.
+  ctx.row({
+    name: `listModels without a summary (first listing), ${models} models × ${versions} versions`,
+    value: median(cold) * 1000,
+    unit: 'ms',
+    baseline: 'recursive ListObjectsV2 of the prefix',
+    baselineValue: naive * 1000,
+    higherIsBetter: false,
+  });
   ctx.row({
     name: `listModels, ${models} models × ${versions} versions`,
-    value: ours * 1000,
+    value: median(warm) * 1000,
     unit: 'ms',
     baseline: 'recursive ListObjectsV2 of the prefix',
     baselineValue: naive * 1000,

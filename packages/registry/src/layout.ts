@@ -8,6 +8,11 @@ export const MODELS_PREFIX = 'models/';
 
 export const modelPrefix = (model: string) => `${MODELS_PREFIX}${model}/`;
 export const indexKey = (model: string) => `${INDEX_PREFIX}${encodeURIComponent(model)}.json`;
+/**
+ * The listing summary readers keep beside the index entries. "@" never occurs in an index entry's
+ * name (encodeURIComponent writes it as %40), so this key cannot collide with a model.
+ */
+export const INDEX_SUMMARY_KEY = `${INDEX_PREFIX}@summary.json`;
 export const modelFromIndexKey = (key: string) =>
   decodeURIComponent(key.slice(INDEX_PREFIX.length, key.length - '.json'.length));
 export const headKey = (model: string) => `${modelPrefix(model)}@head.json`;

@@ -128,7 +128,35 @@ export const refEntrySchema = z.lazy(() =>
 );
 export type RefEntry = z.infer<typeof refEntrySchema>;
 
-export const modelIndexSchema = z.lazy(() => z.object({ model: z.string(), createdAt: isoTime() }));
+/** The part of a head an index entry (and the listing summary) repeats so `ls` need not read heads. */
+const listedState = () =>
+  z.object({
+    latest: version().nullable(),
+    pin: version().nullable(),
+    aliases: z.record(z.string(), version()),
+  });
+const indexHead = () => listedState().extend({ seq: z.number().int().nonnegative() });
+export const indexHeadSchema = z.lazy(indexHead);
+export type IndexHead = z.infer<typeof indexHeadSchema>;
+
+/** `head` is absent in entries written by earlier versions (and before the first head change). */
+export const modelIndexSchema = z.lazy(() =>
+  z.object({
+    model: z.string(),
+    createdAt: isoTime(),
+    head: indexHead().optional(),
+  }),
+);
+export type ModelIndex = z.infer<typeof modelIndexSchema>;
+
+/** `index/@summary.json`: each model's listed state, valid while its index entry keeps `indexEtag`. */
+export const listingSummarySchema = z.lazy(() =>
+  z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    entries: z.record(z.string(), listedState().extend({ indexEtag: z.string().min(1) })),
+  }),
+);
+export type ListingSummary = z.infer<typeof listingSummarySchema>;
 
 /** Parses and validates a stored JSON document; any failure names the key and the first problem. */
 export function parseDocument<T>(schema: z.ZodType<T>, key: string, bytes: Uint8Array): T {

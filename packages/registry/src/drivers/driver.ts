@@ -55,6 +55,13 @@ export interface StorageDriver {
    * it for what only a filesystem offers: native change events and statfs. Undefined elsewhere.
    */
   readonly localRoot?: string;
+  /**
+   * True when every object `list` returns carries its `etag`, and that etag is the one `get` returns
+   * for the same object (so it changes whenever the object's content does). Listings then keep the
+   * index summary (docs/layout.md, "Listing"). S3 lists etags for free; a filesystem would have to
+   * read every file, so it leaves this unset.
+   */
+  readonly listReturnsEtags?: boolean;
 
   /** Throws NotFoundError when absent. */
   get(key: string): Promise<StoredObject>;

@@ -57,6 +57,8 @@ export function s3DriverFromUri(uri: string, options: S3DriverOptions = {}): S3D
 
 export class S3Driver implements StorageDriver {
   readonly kind = 's3';
+  /** ListObjectsV2 returns each object's ETag, the same one GetObject returns. */
+  readonly listReturnsEtags = true;
   readonly location: string;
   /** The SDK client, exposed so callers can add middleware (e.g. request counting). */
   readonly client: S3Client;

@@ -4,6 +4,7 @@
 //  - an uncommitted reservation is claimed by writing a tombstone create-only at the manifest's key,
 //    so a slow publisher that is still alive cannot commit it afterwards (its manifest write fails);
 //  - driver debris (fs temp files and stale locks, S3 incomplete multipart uploads).
+// It also copies each head into its index entry where a writer died before doing so (listings).
 // A version is removed manifest first (it stops being visible at once), then its files (its
 // reservation stays: numbers are never reused). If a pin or
 // alias landed on it in the meantime, the manifest is put back and the files are left alone.
@@ -13,6 +14,7 @@ import { manifestKey, reservationKey, versionPrefix } from '../layout.ts';
 import { encodeDocument, type Head, parseDocument, reservationSchema, SCHEMA_VERSION } from '../schema.ts';
 import { nowIso, type StoreContext } from './context.ts';
 import { readHead, updateHead } from './head.ts';
+import { recordIndexHead } from './index-entry.ts';
 import { listModelNames, listVersionNumbers, readVersion } from './read.ts';
 
 export interface GcOptions {
@@ -75,6 +77,7 @@ export async function gc(ctx: StoreContext, options: GcOptions = {}): Promise<Gc
     const committed = [...manifests.keys()];
     const snap = await readHead(ctx, model);
     const maxCommitted = committed.at(-1);
+    let current = snap?.head;
     // A publisher that died between committing and updating the head leaves head.latest behind.
     if (maxCommitted !== undefined && (snap?.head.latest ?? 0) < maxCommitted) {
       actions.push({
@@ -84,10 +87,13 @@ export async function gc(ctx: StoreContext, options: GcOptions = {}): Promise<Gc
         detail: `latest raised from ${snap?.head.latest ?? 'none'}`,
       });
       if (!dryRun)
-        await updateHead(ctx, model, (h) =>
+        current = await updateHead(ctx, model, (h) =>
           h.latest !== null && h.latest >= maxCommitted ? undefined : { ...h, latest: maxCommitted },
         );
     }
+    // gc visits every model, so it also repairs an index entry left behind by a writer that died
+    // between its head swap and its index copy, or written by an earlier version (no `head`).
+    if (current && !dryRun) await recordIndexHead(ctx, model, current);
     if (!snap) continue;
     const newest = new Set(committed.slice(-keep));
     for (const n of committed) {

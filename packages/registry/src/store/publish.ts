@@ -4,6 +4,7 @@
 //   3. upload every file under v/<n>/files/, hashing as the bytes stream past
 //   4. create the manifest create-only: its existence commits version n
 //   5. raise head.latest to n by compare-and-swap (readers poll the head)
+//   6. copy the head's state into the index entry (advisory, for listings)
 // A publisher killed anywhere before 4 leaves an invisible reservation that gc reclaims later.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -21,6 +22,7 @@ import {
 } from '../schema.ts';
 import { nowIso, type StoreContext } from './context.ts';
 import { readHead, updateHead } from './head.ts';
+import { recordIndexHead } from './index-entry.ts';
 
 export interface PublishFile {
   /** Relative path inside the version, e.g. "weights.json" or "variables/variables.index". */
@@ -124,10 +126,11 @@ export async function publish(ctx: StoreContext, options: PublishOptions): Promi
     throw err;
   }
   const digest = manifestDigest(bytes);
+  let raised: Awaited<ReturnType<typeof updateHead>>;
   try {
     // Swap from the head read before the upload: one read fewer per publish, and a head that
     // moved meanwhile only costs one failed compare and a fresh read.
-    await updateHead(
+    raised = await updateHead(
       ctx,
       model,
       (head) => (head.latest !== null && head.latest >= version ? undefined : { ...head, latest: version }),
@@ -138,6 +141,8 @@ export async function publish(ctx: StoreContext, options: PublishOptions): Promi
     // the same files. Say what is true instead: committed, not yet followed.
     throw new HeadNotRaisedError(model, version, digest, err);
   }
+  // Advisory copy for listings (docs/layout.md, "Listing"); never fails the publish.
+  await recordIndexHead(ctx, model, raised);
   return { model, version, digest, manifest };
 }
 

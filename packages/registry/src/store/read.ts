@@ -31,6 +31,7 @@ import {
 } from '../schema.ts';
 import { mapLimit, type StoreContext } from './context.ts';
 import { readHead, requireHead } from './head.ts';
+import { isIndexEntryKey, listModelsFromIndex } from './listing.ts';
 import { manifestDigest } from './publish.ts';
 
 export interface VersionRecord {
@@ -137,7 +138,7 @@ export interface ModelSummary {
 export async function listModelNames(ctx: StoreContext, prefix = ''): Promise<string[]> {
   const names: string[] = [];
   for await (const obj of listAll(ctx.driver, INDEX_PREFIX)) {
-    if (!obj.key.endsWith('.json')) continue;
+    if (!isIndexEntryKey(obj.key)) continue;
     const model = modelFromIndexKey(obj.key);
     if (model.startsWith(prefix)) names.push(model);
   }
@@ -145,6 +146,9 @@ export async function listModelNames(ctx: StoreContext, prefix = ''): Promise<st
 }
 
 export async function listModels(ctx: StoreContext, prefix = ''): Promise<ModelSummary[]> {
+  // With etags in the listing (S3) the index and its summary answer without reading any head.
+  if (ctx.driver.listReturnsEtags) return listModelsFromIndex(ctx, prefix);
+  // Elsewhere (a filesystem) reading each head is cheap and needs no summary.
   const names = await listModelNames(ctx, prefix);
   const heads = await mapLimit(names, 32, (m) => readHead(ctx, m));
   const out: ModelSummary[] = [];

@@ -27,6 +27,7 @@ import {
 } from '../schema.ts';
 import { mapLimit, nowIso, type StoreContext } from './context.ts';
 import { readHead, requireHead } from './head.ts';
+import { recordIndexHead } from './index-entry.ts';
 import { readVersion } from './read.ts';
 
 export const PIN = 'pin';
@@ -66,12 +67,11 @@ async function applyToHead(ctx: StoreContext, model: string, entry: RefEntry): P
     if (snap.head.seq >= entry.seq) return;
     if (snap.head.seq !== entry.seq - 1)
       throw new ConflictError(`ref log of ${model} is ahead of its head by more than one entry`);
+    const next: Head = { ...applyEntry(snap.head, entry), updatedAt: nowIso() };
     try {
-      await ctx.driver.putIfMatch(
-        headKey(model),
-        encodeDocument({ ...applyEntry(snap.head, entry), updatedAt: nowIso() }),
-        snap.etag,
-      );
+      await ctx.driver.putIfMatch(headKey(model), encodeDocument(next), snap.etag);
+      // Advisory copy for listings (docs/layout.md, "Listing"); never fails the move.
+      await recordIndexHead(ctx, model, next);
       return;
     } catch (err) {
       if (!(err instanceof PreconditionFailedError)) throw err;
