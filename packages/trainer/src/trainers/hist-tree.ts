@@ -234,7 +234,7 @@ export interface HistTree {
 
 /** Grows boosted trees over one binned table, reusing its buffers from tree to tree. */
 export class HistBooster {
-  private readonly grad: Float64Array;
+  private readonly grad: Float32Array;
   /** Row indices, partitioned in place as nodes split: each node's rows are one ascending range. */
   private readonly idx: Int32Array;
   private readonly tmp: Int32Array;
@@ -259,7 +259,7 @@ export class HistBooster {
   ) {
     const hs = data.words * 4 * SLOTS;
     this.histSize = hs;
-    this.grad = new Float64Array(data.rows);
+    this.grad = new Float32Array(data.rows);
     this.idx = new Int32Array(data.rows);
     this.node = new Int32Array(data.rows);
     this.tmp = new Int32Array(data.rows);
