@@ -16,12 +16,16 @@ export interface SklearnJob {
   trainers: string[];
   seed: number;
   mlp?: { hidden: number[]; epochs: number };
+  /** Fits per trainer and component; the fastest (wall) is reported, and the least CPU time. Default 1. */
+  repeats?: number;
 }
 
 export interface SklearnScore {
   mae: number;
   fitSeconds: number;
   predictSeconds: number;
+  /** CPU time (time.process_time) of fit + predict: what machine load hardly moves. */
+  cpuSeconds: number;
 }
 
 export interface SklearnResult {

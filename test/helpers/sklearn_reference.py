@@ -164,21 +164,31 @@ def main():
         for comp, y_train in job["yTrain"].items():
             y_train = np.asarray(y_train, dtype=np.float64)
             y_test = np.asarray(job["yTest"][comp], dtype=np.float64)
-            t0 = time.perf_counter()
-            scaler = MaxAbsScaler().fit(x_train)
-            model = estimator(name, job, curve_column(features, order, comp), y_train)
-            if model is None:
-                per[comp] = {"unavailable": True}
-                continue
-            model = model.fit(scaler.transform(x_train), y_train)
-            t1 = time.perf_counter()
-            pred = model.predict(scaler.transform(x_test))
-            t2 = time.perf_counter()
-            per[comp] = {
-                "mae": float(np.mean(np.abs(y_test - pred))),
-                "fitSeconds": t1 - t0,
-                "predictSeconds": t2 - t1,
-            }
+            best = None
+            # Repeats: the fastest run's wall times, and the least CPU time of any run.
+            for _ in range(max(1, int(job.get("repeats", 1)))):
+                c0 = time.process_time()
+                t0 = time.perf_counter()
+                scaler = MaxAbsScaler().fit(x_train)
+                model = estimator(name, job, curve_column(features, order, comp), y_train)
+                if model is None:
+                    break
+                model = model.fit(scaler.transform(x_train), y_train)
+                t1 = time.perf_counter()
+                pred = model.predict(scaler.transform(x_test))
+                t2 = time.perf_counter()
+                cpu = time.process_time() - c0
+                run = {
+                    "mae": float(np.mean(np.abs(y_test - pred))),
+                    "fitSeconds": t1 - t0,
+                    "predictSeconds": t2 - t1,
+                    "cpuSeconds": cpu,
+                }
+                if best is None or t2 - t0 < best["fitSeconds"] + best["predictSeconds"]:
+                    best = {**run, "cpuSeconds": min(cpu, best["cpuSeconds"]) if best else cpu}
+                else:
+                    best["cpuSeconds"] = min(best["cpuSeconds"], cpu)
+            per[comp] = best if best is not None else {"unavailable": True}
         results[name] = per
     versions = {"sklearn": sklearn.__version__, "scipy": scipy.__version__}
     if xgboost is not None:

@@ -213,13 +213,15 @@ export class FsDriver implements StorageDriver {
   private async linkInto(tmp: string, key: string): Promise<void> {
     const target = this.path(key);
     const parent = dirname(target);
+    let linked = false;
     try {
       for (let attempt = 0; ; attempt++) {
         try {
           if (attempt > 0 || !this.knownDirs.has(parent)) await mkdir(parent, { recursive: true });
           await link(tmp, target);
+          linked = true;
           this.remember(this.knownDirs, parent);
-          await syncDir(parent);
+          await syncAndDropTemp(parent, tmp);
           return;
         } catch (err) {
           // A concurrent delete may remove the (freshly made) parent directory; make it again.
@@ -231,7 +233,7 @@ export class FsDriver implements StorageDriver {
         }
       }
     } finally {
-      await unlink(tmp).catch(() => {});
+      if (!linked) await unlink(tmp).catch(() => {});
     }
   }
 
@@ -343,13 +345,15 @@ export class FsDriver implements StorageDriver {
     } catch (err) {
       this.wrap(err, key);
     }
+    let linked = false;
     try {
       for (let attempt = 0; ; attempt++) {
         try {
           // The log directory usually exists: make it only when the link says it does not.
           if (attempt > 0) await mkdir(dirname(path), { recursive: true });
           await link(tmp, path);
-          await syncDir(dirname(path));
+          linked = true;
+          await syncAndDropTemp(dirname(path), tmp);
           return true;
         } catch (err) {
           if (code(err) === 'ENOENT' && !(await this.tmpExists(tmp))) this.lostTemp(key);
@@ -359,7 +363,7 @@ export class FsDriver implements StorageDriver {
         }
       }
     } finally {
-      await unlink(tmp).catch(() => {});
+      if (!linked) await unlink(tmp).catch(() => {});
     }
   }
 
@@ -689,6 +693,15 @@ export class FsDriver implements StorageDriver {
       if (!dryRun) await unlink(p).catch(() => {});
     }
   }
+}
+
+/**
+ * After a link: the directory's fsync and the temp name's unlink at once (one metadata round trip
+ * instead of two on a shared filesystem). The unlink only drops the second name of the same inode,
+ * so it neither waits for nor weakens the fsync; a temp name left by a failed unlink is gc debris.
+ */
+async function syncAndDropTemp(dir: string, tmp: string): Promise<void> {
+  await Promise.all([syncDir(dir), unlink(tmp).catch(() => {})]);
 }
 
 /** fsync a directory so a new link survives a crash of the machine, not just of the process. */

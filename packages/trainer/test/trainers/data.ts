@@ -118,6 +118,8 @@ export interface TrainerScore {
   mae: number;
   fitSeconds: number;
   predictSeconds: number;
+  /** CPU time of this process during fit + predict (user + system). */
+  cpuSeconds: number;
 }
 
 /** Fits `trainer` per component on the train rows and scores the test rows. */
@@ -131,6 +133,7 @@ export async function evaluateTrainer(
   const xTest = takeRows(table.x, split.test);
   const out: Record<string, TrainerScore> = {};
   for (const [comp, y] of Object.entries(table.y)) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const fit = await trainer.fit(xTrain, take(y, split.train), {
       seed,
@@ -140,10 +143,12 @@ export async function evaluateTrainer(
     const t1 = performance.now();
     const pred = fit.predict(xTest);
     const t2 = performance.now();
+    const cpu = process.cpuUsage(c0);
     out[comp] = {
       mae: mae(take(y, split.test), pred),
       fitSeconds: (t1 - t0) / 1000,
       predictSeconds: (t2 - t1) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
     };
   }
   return out;
