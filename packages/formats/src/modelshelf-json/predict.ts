@@ -1,6 +1,7 @@
 // Prediction for every modelshelf-json kind. Trainers predict through these same functions, so a model
 // decoded from its file gives bit-identical outputs to the model the trainer just fitted.
 import { activate } from '../dense/network.ts';
+import { addForest, forestOf } from './forest.ts';
 import { KdTree } from './kd-tree.ts';
 import type {
   DenseComponent,
@@ -63,13 +64,13 @@ export function treeValue(tree: FlatTree, xs: Float64Array, o: number): number {
   return tree.value[node]!;
 }
 
+/** init + Σ learningRate · treeValue, each row's trees added in order (through a flat layout, see forest.ts). */
 export function predictBoosting(m: GradientBoostingComponent, d: number): ScaledPredictor {
+  const forest = forestOf(m.trees);
   return (xs, rows, out, col, nOut) => {
-    for (let r = 0; r < rows; r++) {
-      let p = m.init;
-      for (const tree of m.trees) p += m.learningRate * treeValue(tree, xs, r * d);
-      out[r * nOut + col] = p;
-    }
+    const acc = new Float64Array(rows).fill(m.init);
+    addForest(forest, m.learningRate, xs, rows, d, acc);
+    for (let r = 0; r < rows; r++) out[r * nOut + col] = acc[r]!;
   };
 }
 

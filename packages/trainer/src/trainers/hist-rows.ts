@@ -5,6 +5,8 @@
 // A node's histogram is two arrays of the same shape, per feature (4 to a packed word) SLOTS bins: gradient
 // sums (Float64Array) and row counts (Int32Array, as the squared-error hessian is 1 per row). Separate arrays
 // make each update a plain add, and let the root's counts, the same for every tree, be computed once.
+// Gradients are stored as float32, as scikit-learn's and XGBoost's are (half the bytes each row pass reads);
+// histogram sums stay float64.
 
 /** Bins per feature in a histogram (a byte's range). */
 export const SLOTS = 256;
@@ -14,7 +16,7 @@ export function addGradients(
   hg: Float64Array,
   packed: Int32Array,
   words: number,
-  grad: Float64Array,
+  grad: Float32Array,
   rows: number,
 ): void {
   for (let r = 0; r < rows; r++) addGradient(hg, packed, r * words, words, grad[r]!);
@@ -47,7 +49,7 @@ export function addIndexedRows(
   base: number,
   packed: Int32Array,
   words: number,
-  grad: Float64Array,
+  grad: Float32Array,
   idx: Int32Array,
   a: number,
   b: number,
@@ -194,7 +196,7 @@ export function applyLeaves(
   node: Int32Array,
   prediction: Float64Array,
   y: Float64Array,
-  grad: Float64Array,
+  grad: Float32Array,
   packed: Int32Array,
   words: number,
   rows: number,
@@ -217,7 +219,7 @@ export function applyLeaves(
     const side = (cut[n]! - ((packed[at + word[n]!]! >>> shift[n]!) & 255)) >>> 31;
     const p = prediction[r]! + step[2 * n + side]!;
     prediction[r] = p;
-    const g = p - y[r]!;
+    const g = Math.fround(p - y[r]!);
     grad[r] = g;
     sum += g;
     addGradient(next, packed, at, words, g);
@@ -231,7 +233,7 @@ function applyLeaves1(
   node: Int32Array,
   prediction: Float64Array,
   y: Float64Array,
-  grad: Float64Array,
+  grad: Float32Array,
   packed: Int32Array,
   rows: number,
   hg: Float64Array,
@@ -244,7 +246,7 @@ function applyLeaves1(
     const side = (cut[n]! - ((v >>> shift[n]!) & 255)) >>> 31;
     const p = prediction[r]! + step[2 * n + side]!;
     prediction[r] = p;
-    const g = p - y[r]!;
+    const g = Math.fround(p - y[r]!);
     grad[r] = g;
     sum += g;
     let j = v & 255;
@@ -278,14 +280,14 @@ function addGradient(hg: Float64Array, packed: Int32Array, at: number, words: nu
 
 /** Squared-error gradients grad[r] = prediction[r] − y[r] for every row; returns their sum. */
 export function gradients(
-  grad: Float64Array,
+  grad: Float32Array,
   prediction: Float64Array,
   y: Float64Array,
   rows: number,
 ): number {
   let sum = 0;
   for (let r = 0; r < rows; r++) {
-    const g = prediction[r]! - y[r]!;
+    const g = Math.fround(prediction[r]! - y[r]!);
     grad[r] = g;
     sum += g;
   }

@@ -72,6 +72,26 @@ function sklearnQuantiles(sorted: Float64Array, maxBin: number): number[] {
   return out;
 }
 
+/**
+ * Sorts finite values ascending (−0 before +0, as Float64Array.prototype.sort does). Sorting their bits as
+ * unsigned 64-bit keys, mapped to keep the order (sign bit set on non-negatives, all bits flipped on
+ * negatives), skips the comparator V8's float sort calls per comparison: about 1.6× faster.
+ */
+function sortFinite(a: Float64Array): void {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length * 2); // little-endian: high word second
+  for (let i = 0; i < u.length; i += 2) {
+    const mask = u[i + 1]! >> 31; // −1 on negatives
+    u[i] = u[i]! ^ mask;
+    u[i + 1] = u[i + 1]! ^ (mask | 0x80000000);
+  }
+  new BigUint64Array(a.buffer, a.byteOffset, a.length).sort();
+  for (let i = 0; i < u.length; i += 2) {
+    const mask = ~(u[i + 1]! >> 31); // −1 on keys of negatives
+    u[i] = u[i]! ^ mask;
+    u[i + 1] = u[i + 1]! ^ (mask | 0x80000000);
+  }
+}
+
 /** Cuts each column of row-major `xs` into ≤ maxBin bins (quantiles of the values when there are more). */
 export function binColumns(
   xs: Float64Array,
@@ -94,7 +114,7 @@ export function binColumns(
       const v = xs[r * cols + f]!;
       sorted[r] = rule === 'xgboost' ? Math.fround(v) : v;
     }
-    sorted.sort();
+    sortFinite(sorted);
     // Distinct values, then cut positions: every gap when few, else at the quantiles.
     let distinct = 0;
     for (let i = 0; i < rows; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
@@ -120,30 +140,63 @@ export function binColumns(
     }
     const cut = Float64Array.from(thresholds);
     cuts.push(cut);
-    // bin = number of thresholds the value is not left of.
-    const strict = rule === 'xgboost';
-    const nCut = cut.length;
-    for (let r = 0; r < rows; r++) {
-      const v = strict ? Math.fround(xs[r * cols + f]!) : xs[r * cols + f]!;
-      let lo = 0;
-      let hi = nCut;
-      if (strict) {
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (v < cut[mid]!) hi = mid;
-          else lo = mid + 1;
-        }
-      } else {
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (v <= cut[mid]!) hi = mid;
-          else lo = mid + 1;
-        }
-      }
-      bytes[r * stride + f] = lo;
-    }
+    // bin = number of thresholds the value is not left of, by a search of fixed length over the thresholds
+    // padded to SLOTS with NaN (every comparison with it is false, so no value is right of those, even ±∞
+    // from float32 rounding): no branch on the data to mispredict.
+    const pad = new Float64Array(SLOTS).fill(Number.NaN);
+    pad.set(cut);
+    if (rule === 'xgboost') binStrict(xs, cols, f, rows, pad, bytes, stride);
+    else binInclusive(xs, cols, f, rows, pad, bytes, stride);
   }
   return { rows, cols, words, packed, cuts };
+}
+
+/** Bins column f under 'xgboost' (left when float32(x) < threshold): bin = thresholds ≤ float32(x). */
+function binStrict(
+  xs: Float64Array,
+  cols: number,
+  f: number,
+  rows: number,
+  pad: Float64Array,
+  bytes: Uint8Array,
+  stride: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const v = Math.fround(xs[r * cols + f]!);
+    let lo = v >= pad[127]! ? 128 : 0;
+    lo += v >= pad[lo + 63]! ? 64 : 0;
+    lo += v >= pad[lo + 31]! ? 32 : 0;
+    lo += v >= pad[lo + 15]! ? 16 : 0;
+    lo += v >= pad[lo + 7]! ? 8 : 0;
+    lo += v >= pad[lo + 3]! ? 4 : 0;
+    lo += v >= pad[lo + 1]! ? 2 : 0;
+    lo += v >= pad[lo]! ? 1 : 0;
+    bytes[r * stride + f] = lo;
+  }
+}
+
+/** Bins column f under 'sklearn' (left when x <= threshold): bin = thresholds < x. */
+function binInclusive(
+  xs: Float64Array,
+  cols: number,
+  f: number,
+  rows: number,
+  pad: Float64Array,
+  bytes: Uint8Array,
+  stride: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const v = xs[r * cols + f]!;
+    let lo = v > pad[127]! ? 128 : 0;
+    lo += v > pad[lo + 63]! ? 64 : 0;
+    lo += v > pad[lo + 31]! ? 32 : 0;
+    lo += v > pad[lo + 15]! ? 16 : 0;
+    lo += v > pad[lo + 7]! ? 8 : 0;
+    lo += v > pad[lo + 3]! ? 4 : 0;
+    lo += v > pad[lo + 1]! ? 2 : 0;
+    lo += v > pad[lo]! ? 1 : 0;
+    bytes[r * stride + f] = lo;
+  }
 }
 
 export interface HistTreeOptions {
@@ -181,7 +234,7 @@ export interface HistTree {
 
 /** Grows boosted trees over one binned table, reusing its buffers from tree to tree. */
 export class HistBooster {
-  private readonly grad: Float64Array;
+  private readonly grad: Float32Array;
   /** Row indices, partitioned in place as nodes split: each node's rows are one ascending range. */
   private readonly idx: Int32Array;
   private readonly tmp: Int32Array;
@@ -206,7 +259,7 @@ export class HistBooster {
   ) {
     const hs = data.words * 4 * SLOTS;
     this.histSize = hs;
-    this.grad = new Float64Array(data.rows);
+    this.grad = new Float32Array(data.rows);
     this.idx = new Int32Array(data.rows);
     this.node = new Int32Array(data.rows);
     this.tmp = new Int32Array(data.rows);
