@@ -80,18 +80,31 @@ cmd_up() {
 global:
   scrape_interval: 1h
 EOF
-  log "starting prometheus on $URL"
-  # Retention far beyond the fixtures' age, else their blocks are deleted at start.
-  nohup prometheus --config.file="$DIR/prometheus.yml" --storage.tsdb.path="$DIR/data" \
-    --storage.tsdb.retention.time=100y --web.listen-address="127.0.0.1:$PORT" \
-    </dev/null >"$DIR/prometheus.log" 2>&1 &
-  echo $! >"$DIR/prometheus.pid"
-
-  local deadline=$((SECONDS + 60))
-  until ready; do
-    running || die "prometheus exited; see $DIR/prometheus.log"
-    [ "$SECONDS" -lt "$deadline" ] || die "prometheus not ready after 60 s; see $DIR/prometheus.log"
+  # A server stopped a moment ago may still hold the port; a start that fails anyway is retried, its
+  # log shown (the directory is removed on failure, and the log with it).
+  local deadline=$((SECONDS + 30))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || die "port $PORT is still in use after 30 s"
     sleep 0.2
+  done
+  local attempt
+  for attempt in 1 2 3; do
+    log "starting prometheus on $URL"
+    # Retention far beyond the fixtures' age, else their blocks are deleted at start.
+    nohup prometheus --config.file="$DIR/prometheus.yml" --storage.tsdb.path="$DIR/data" \
+      --storage.tsdb.retention.time=100y --web.listen-address="127.0.0.1:$PORT" \
+      </dev/null >"$DIR/prometheus.log" 2>&1 &
+    echo $! >"$DIR/prometheus.pid"
+    deadline=$((SECONDS + 60))
+    until ready || ! running; do
+      [ "$SECONDS" -lt "$deadline" ] || die "prometheus not ready after 60 s; see $DIR/prometheus.log"
+      sleep 0.2
+    done
+    ready && break
+    log "prometheus exited (attempt $attempt); its last lines:"
+    tail -n 5 "$DIR/prometheus.log" >&2 || true
+    [ "$attempt" -lt 3 ] || die "prometheus did not start in 3 attempts"
+    sleep 2
   done
 
   cat >"$DIR/env" <<EOF
