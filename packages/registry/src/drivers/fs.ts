@@ -209,26 +209,28 @@ export class FsDriver implements StorageDriver {
     );
   }
 
-  /** link() the temp file onto the target; EEXIST means another writer owns the name. */
-  private async linkInto(tmp: string, key: string): Promise<void> {
-    const target = this.path(key);
-    const parent = dirname(target);
+  /**
+   * link() the temp file onto `path`, fsync its directory and drop the temp name. False when the
+   * name was taken (EEXIST: another writer owns it). The directory is made only when it is not known
+   * to exist or the link says it is gone (a concurrent delete may remove a freshly made one).
+   */
+  private async linkTemp(tmp: string, path: string, key: string): Promise<boolean> {
+    const parent = dirname(path);
     let linked = false;
     try {
       for (let attempt = 0; ; attempt++) {
         try {
           if (attempt > 0 || !this.knownDirs.has(parent)) await mkdir(parent, { recursive: true });
-          await link(tmp, target);
+          await link(tmp, path);
           linked = true;
-          this.remember(this.knownDirs, parent);
+          bounded(this.knownDirs).add(parent);
           await syncAndDropTemp(parent, tmp);
-          return;
+          return true;
         } catch (err) {
-          // A concurrent delete may remove the (freshly made) parent directory; make it again.
           if (code(err) === 'ENOENT') this.knownDirs.delete(parent);
           if (code(err) === 'ENOENT' && !(await this.tmpExists(tmp))) this.lostTemp(key);
           if (code(err) === 'ENOENT' && attempt < 5) continue;
-          if (code(err) === 'EEXIST') throw new AlreadyExistsError(key);
+          if (code(err) === 'EEXIST') return false;
           this.wrap(err, key);
         }
       }
@@ -238,17 +240,7 @@ export class FsDriver implements StorageDriver {
   }
 
   async putCreateOnly(key: string, body: Uint8Array): Promise<PutResult> {
-    this.path(key);
-    let tmp: string;
-    try {
-      [tmp] = await this.writeTemp(async (fh) => {
-        await fh.writeFile(body);
-        return body.byteLength;
-      });
-    } catch (err) {
-      this.wrap(err, key);
-    }
-    await this.linkInto(tmp, key);
+    if (!(await this.createOnlyFile(this.path(key), body, key))) throw new AlreadyExistsError(key);
     return { etag: contentEtag(body), size: body.byteLength };
   }
 
@@ -272,7 +264,7 @@ export class FsDriver implements StorageDriver {
     } catch (err) {
       this.wrap(err, key);
     }
-    await this.linkInto(tmp, key);
+    if (!(await this.linkTemp(tmp, this.path(key), key))) throw new AlreadyExistsError(key);
     return { etag: hash.digest('hex').slice(0, 32), size };
   }
 
@@ -300,11 +292,11 @@ export class FsDriver implements StorageDriver {
     await this.hooks.beforeLink?.();
 
     // The hint exists before the first generation does: a reader that finds no hint knows there is no log.
-    if (state.gen === 0) await this.createOnlyFile(join(dir, HINT), new TextEncoder().encode('0'), key, true);
+    if (state.gen === 0) await this.createOnlyFile(join(dir, HINT), new TextEncoder().encode('0'), key);
     const n = state.gen + 1;
     const token = randomBytes(12).toString('hex');
     const header = new TextEncoder().encode(`${JSON.stringify({ gen: n, token })}\n`);
-    const won = await this.createOnlyFile(join(dir, genName(n)), concat(header, body), key, false);
+    const won = await this.createOnlyFile(join(dir, genName(n)), concat(header, body), key);
     if (!won) throw new PreconditionFailedError(key); // another writer swapped from generation g first
     await this.hooks.afterLink?.();
     if (!(await this.fenced(dir, n, token))) throw new PreconditionFailedError(key);
@@ -321,21 +313,8 @@ export class FsDriver implements StorageDriver {
     return join(this.root, CAS_DIR, ...key.split('/'));
   }
 
-  private remember<T>(memo: Set<T>, value: T): void {
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.add(value);
-  }
-
-  /**
-   * Writes `body` at `path` create-only (temp file, fsync, link). Returns false when the name was
-   * taken; `okIfExists` is for files whose existence, not content, matters.
-   */
-  private async createOnlyFile(
-    path: string,
-    body: Uint8Array,
-    key: string,
-    okIfExists: boolean,
-  ): Promise<boolean> {
+  /** Writes `body` at `path` create-only (temp file, fsync, link). False when the name was taken. */
+  private async createOnlyFile(path: string, body: Uint8Array, key: string): Promise<boolean> {
     let tmp: string;
     try {
       [tmp] = await this.writeTemp(async (fh) => {
@@ -345,26 +324,7 @@ export class FsDriver implements StorageDriver {
     } catch (err) {
       this.wrap(err, key);
     }
-    let linked = false;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          // The log directory usually exists: make it only when the link says it does not.
-          if (attempt > 0) await mkdir(dirname(path), { recursive: true });
-          await link(tmp, path);
-          linked = true;
-          await syncAndDropTemp(dirname(path), tmp);
-          return true;
-        } catch (err) {
-          if (code(err) === 'ENOENT' && !(await this.tmpExists(tmp))) this.lostTemp(key);
-          if (code(err) === 'ENOENT' && attempt < 5) continue;
-          if (code(err) === 'EEXIST') return okIfExists;
-          this.wrap(err, key);
-        }
-      }
-    } finally {
-      if (!linked) await unlink(tmp).catch(() => {});
-    }
+    return this.linkTemp(tmp, path, key);
   }
 
   /** Reads generation n (0: the plain file at `key`), or undefined when it does not exist. */
@@ -428,10 +388,7 @@ export class FsDriver implements StorageDriver {
 
   private noteGen(dir: string, state: CasState | 'absent'): CasState | 'absent' {
     if (state === 'absent') this.seenGen.delete(dir);
-    else {
-      if (this.seenGen.size >= MEMO_LIMIT) this.seenGen.clear();
-      this.seenGen.set(dir, state.gen);
-    }
+    else bounded(this.seenGen).set(dir, state.gen);
     return state;
   }
 
@@ -542,7 +499,7 @@ export class FsDriver implements StorageDriver {
       }
       // The marker is written (create-only) before any deletion; a second pruner's marker loses.
       const marker = new TextEncoder().encode(JSON.stringify({ epoch: e, tokens }));
-      await this.createOnlyFile(join(dir, markerName(e)), marker, key, true);
+      await this.createOnlyFile(join(dir, markerName(e)), marker, key);
       for (let g = first; g <= last; g++) await unlink(join(dir, genName(g))).catch(() => {});
     }
   }
@@ -624,7 +581,7 @@ export class FsDriver implements StorageDriver {
       if (code(err) === 'ENOENT') return;
       this.wrap(err, key);
     }
-    // Tidy empty parents so deleted models leave no empty directories (races are harmless: see linkInto).
+    // Tidy empty parents so deleted models leave no empty directories (races are harmless: see linkTemp).
     for (let dir = dirname(p); dir.startsWith(this.root + sep) && dir !== this.root; dir = dirname(dir)) {
       if (
         !(await rmdir(dir).then(
@@ -693,6 +650,12 @@ export class FsDriver implements StorageDriver {
       if (!dryRun) await unlink(p).catch(() => {});
     }
   }
+}
+
+/** A memo at its size limit starts over: it only saves round trips, so forgetting is always safe. */
+function bounded<T extends { size: number; clear(): void }>(memo: T): T {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  return memo;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   encodeDocument,
   type FileEntry,
   type FormatEntry,
+  type Head,
   type Manifest,
   SCHEMA_VERSION,
 } from '../schema.ts';
@@ -126,7 +127,7 @@ export async function publish(ctx: StoreContext, options: PublishOptions): Promi
     throw err;
   }
   const digest = manifestDigest(bytes);
-  let raised: Awaited<ReturnType<typeof updateHead>>;
+  let raised: Head;
   try {
     // Swap from the head read before the upload: one read fewer per publish, and a head that
     // moved meanwhile only costs one failed compare and a fresh read.
