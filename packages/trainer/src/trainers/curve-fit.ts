@@ -6,56 +6,61 @@
 // scipy.optimize.curve_fit does for Kepler. The logistic curve goes through Levenberg–Marquardt; the exponential
 // and logarithmic curves are linear in a and c, so they are fitted by variable projection over b alone (the
 // same least-squares problem, without LM's thousands of evaluations along their ill-conditioned a·b valley).
-import {
-  type CurveKind,
-  curveColumn,
-  curveValue,
-  exportKeplerWeights,
-  KeplerCurveFit,
-} from './kepler-fit.ts';
+import { type CurveKind, curveColumn, exportKeplerWeights, KeplerCurveFit } from './kepler-fit.ts';
 import { type CurveModel, levenbergMarquardt } from './levenberg-marquardt.ts';
 import { checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
 import type { FitOptions, FittedComponent, Matrix, Trainer } from './types.ts';
 import { fitProjected, type ProjectedCurve } from './variable-projection.ts';
 
-const MODELS: Record<CurveKind, CurveModel> = {
-  logarithmic: {
-    size: 3,
-    value: (p, x) => curveValue('logarithmic', p, x),
-    gradient(p, x, g) {
-      const u = p[1]! * x + 1;
-      g[0] = Math.log(u);
-      g[1] = (p[0]! * x) / u;
-      g[2] = 1;
-    },
+/** Parameters per curve (a fit needs at least as many rows). */
+const PARAMETERS: Record<CurveKind, number> = { logarithmic: 3, exponential: 3, logistic: 4 };
+
+/**
+ * The logistic curve A / (1 + e^(−k(x − x₀))) + off for Levenberg–Marquardt, as two inline passes (one exp per
+ * point, sums in locals). Each value is the same expression as curveValue('logistic') and each sum runs in
+ * point order, so the fit is what a point-by-point evaluation gives, bit for bit.
+ */
+const LOGISTIC: CurveModel = {
+  size: 4,
+  sumOfSquares(p, x, y) {
+    const [a, x0, k, off] = [p[0]!, p[1]!, p[2]!, p[3]!];
+    let sse = 0;
+    for (let i = 0; i < x.length; i++) {
+      const r = y[i]! - (0 + a / (1 + Math.exp(-k * (x[i]! - x0))) + off);
+      sse += r * r;
+    }
+    return sse;
   },
-  exponential: {
-    size: 3,
-    value: (p, x) => curveValue('exponential', p, x),
-    gradient(p, x, g) {
-      const e = Math.exp(p[1]! * x);
-      g[0] = e;
-      g[1] = p[0]! * x * e;
-      g[2] = 1;
-    },
-  },
-  logistic: {
-    size: 4,
-    value: (p, x) => curveValue('logistic', p, x),
-    gradient(p, x, g) {
-      MODELS.logistic.valueAndGradient!(p, x, g);
-    },
-    valueAndGradient(p, x, g) {
-      // The same expression as curveValue('logistic'), so the returned value is bit-identical to it.
-      const e = Math.exp(-p[2]! * (x - p[1]!));
+  normalEquations(p, x, y, jtj, jtr) {
+    const [a, x0, k, off] = [p[0]!, p[1]!, p[2]!, p[3]!];
+    let [r0, r1, r2, r3] = [0, 0, 0, 0];
+    let [s00, s01, s02, s03, s11, s12, s13, s22, s23, s33] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    for (let i = 0; i < x.length; i++) {
+      const dx = x[i]! - x0;
+      const e = Math.exp(-k * dx);
       const s = 1 / (1 + e);
       const ds = s * (1 - s);
-      g[0] = s;
-      g[1] = -p[0]! * p[2]! * ds;
-      g[2] = p[0]! * (x - p[1]!) * ds;
-      g[3] = 1;
-      return 0 + p[0]! / (1 + e) + p[3]!;
-    },
+      const g0 = s;
+      const g1 = -a * k * ds;
+      const g2 = a * dx * ds;
+      const r = y[i]! - (0 + a / (1 + e) + off);
+      r0 += g0 * r;
+      r1 += g1 * r;
+      r2 += g2 * r;
+      r3 += r;
+      s00 += g0 * g0;
+      s01 += g0 * g1;
+      s02 += g0 * g2;
+      s03 += g0;
+      s11 += g1 * g1;
+      s12 += g1 * g2;
+      s13 += g1;
+      s22 += g2 * g2;
+      s23 += g2;
+      s33 += 1;
+    }
+    jtj.set([s00, s01, s02, s03, 0, s11, s12, s13, 0, 0, s22, s23, 0, 0, 0, s33]);
+    jtr.set([r0, r1, r2, r3]);
   },
 };
 
@@ -128,10 +133,10 @@ abstract class CurveFitTrainer implements Trainer {
   fit(x: Matrix, y: Float64Array, options: FitOptions): KeplerCurveFit {
     checkMatrix(x, y);
     checkFeatures(x, options.features);
-    const model = MODELS[this.kind];
-    if (x.rows < model.size) {
+    const size = PARAMETERS[this.kind];
+    if (x.rows < size) {
       throw new RangeError(
-        `${this.name} needs at least ${model.size} rows to fit ${model.size} parameters, got ${x.rows}`,
+        `${this.name} needs at least ${size} rows to fit ${size} parameters, got ${x.rows}`,
       );
     }
     const scale = maxAbsScale(x);
@@ -146,7 +151,7 @@ abstract class CurveFitTrainer implements Trainer {
       const params = Float64Array.from(projected.params(fit.b, fit.alpha, fit.gamma));
       return new KeplerCurveFit(this.kind, options.features, scale, params, col);
     }
-    const { params } = levenbergMarquardt(model, x0, y, initial);
+    const { params } = levenbergMarquardt(LOGISTIC, x0, y, initial);
     return new KeplerCurveFit(this.kind, options.features, scale, params, col);
   }
 

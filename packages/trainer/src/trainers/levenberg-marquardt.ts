@@ -7,17 +7,62 @@
 // loop here works on typed arrays and rejects bad steps like MINPACK.
 import { CholeskyDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 
+/**
+ * A curve as the solver sees it: whole passes over the data. Passes rather than one call per point, because
+ * the passes are the fit's hot loops and a model can then compute each point's transcendental once, inline,
+ * and sum in locals (see pointwiseCurve for a model given point by point).
+ */
 export interface CurveModel {
   /** Number of parameters. */
+  size: number;
+  /** Σ (yᵢ − f(p, xᵢ))². */
+  sumOfSquares(p: Float64Array, x: Float64Array, y: Float64Array): number;
+  /** Writes JᵀJ (upper triangle at least, row-major m × m) and Jᵀr, r = y − f(p, x), at p. */
+  normalEquations(
+    p: Float64Array,
+    x: Float64Array,
+    y: Float64Array,
+    jtj: Float64Array,
+    jtr: Float64Array,
+  ): void;
+}
+
+/** A curve given as its value and gradient at one point. */
+export interface PointwiseCurve {
   size: number;
   value(p: Float64Array, x: number): number;
   /** Writes ∂f/∂p_j at x into grad. */
   gradient(p: Float64Array, x: number, grad: Float64Array): void;
-  /**
-   * Optional fused form: writes the gradient and returns exactly what value(p, x) returns, sharing the
-   * transcendental both need (the Jacobian pass is the hot loop).
-   */
-  valueAndGradient?(p: Float64Array, x: number, grad: Float64Array): number;
+}
+
+/** The passes of a curve given point by point (the general, slower form). */
+export function pointwiseCurve(curve: PointwiseCurve): CurveModel {
+  const m = curve.size;
+  const grad = new Float64Array(m);
+  return {
+    size: m,
+    sumOfSquares(p, x, y) {
+      let s = 0;
+      for (let i = 0; i < x.length; i++) {
+        const r = y[i]! - curve.value(p, x[i]!);
+        s += r * r;
+      }
+      return s;
+    },
+    normalEquations(p, x, y, jtj, jtr) {
+      jtj.fill(0);
+      jtr.fill(0);
+      for (let i = 0; i < x.length; i++) {
+        curve.gradient(p, x[i]!, grad);
+        const r = y[i]! - curve.value(p, x[i]!);
+        for (let a = 0; a < m; a++) {
+          const ga = grad[a]!;
+          jtr[a] = jtr[a]! + ga * r;
+          for (let b = a; b < m; b++) jtj[a * m + b] = jtj[a * m + b]! + ga * grad[b]!;
+        }
+      }
+    },
+  };
 }
 
 export interface LmOptions {
@@ -36,11 +81,7 @@ export interface LmResult {
 }
 
 function sumOfSquares(model: CurveModel, p: Float64Array, x: Float64Array, y: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) {
-    const r = y[i]! - model.value(p, x[i]!);
-    s += r * r;
-  }
+  const s = model.sumOfSquares(p, x, y);
   return Number.isFinite(s) ? s : Number.POSITIVE_INFINITY;
 }
 
@@ -62,27 +103,10 @@ export function levenbergMarquardt(
   }
   let evaluations = 1;
   let lambda = 1e-3;
-  const grad = new Float64Array(m);
   const jtj = new Float64Array(m * m);
   const jtr = new Float64Array(m);
   while (evaluations < maxfev) {
-    jtj.fill(0);
-    jtr.fill(0);
-    const fused = model.valueAndGradient;
-    for (let i = 0; i < x.length; i++) {
-      let value: number;
-      if (fused) value = fused(p, x[i]!, grad);
-      else {
-        model.gradient(p, x[i]!, grad);
-        value = model.value(p, x[i]!);
-      }
-      const r = y[i]! - value;
-      for (let a = 0; a < m; a++) {
-        const ga = grad[a]!;
-        jtr[a] = jtr[a]! + ga * r;
-        for (let b = a; b < m; b++) jtj[a * m + b] = jtj[a * m + b]! + ga * grad[b]!;
-      }
-    }
+    model.normalEquations(p, x, y, jtj, jtr);
     // MINPACK (scipy's default, finite differences) pays m evaluations per Jacobian: budget the same way.
     evaluations += m;
     for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) jtj[a * m + b] = jtj[b * m + a]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { curveValue } from '../../src/trainers/kepler-fit.ts';
-import { levenbergMarquardt } from '../../src/trainers/levenberg-marquardt.ts';
+import { levenbergMarquardt, pointwiseCurve } from '../../src/trainers/levenberg-marquardt.ts';
 import { Rng } from '../../src/trainers/rng.ts';
 import { fitProjected, type ProjectedCurve } from '../../src/trainers/variable-projection.ts';
 import { holdoutSplit, syntheticTable, take, takeRows } from './data.ts';
@@ -12,7 +12,7 @@ const logarithm: ProjectedCurve = {
   slope: (b, x, u) => x / (1 + b * x) - u,
 };
 
-const exponentialModel = {
+const exponentialModel = pointwiseCurve({
   size: 3,
   value: (p: Float64Array, x: number) => curveValue('exponential', p, x),
   gradient(p: Float64Array, x: number, g: Float64Array) {
@@ -21,7 +21,7 @@ const exponentialModel = {
     g[1] = p[0]! * x * e;
     g[2] = 1;
   },
-};
+});
 
 function noisy(n: number, seed: number, f: (x: number) => number) {
   const rng = new Rng(seed);
