@@ -2,6 +2,8 @@
 // curve fits, in float64 except where those libraries round (sklearn trees read float32 features,
 // XGBoost works in float32 throughout).
 
+import { addForest, addForestFloat32, type Forest, float32Rows, forestOf } from '../runtime/forest.ts';
+import { LIBSVM_ARITHMETIC, predictSvr } from '../runtime/svr.ts';
 import type {
   ArchiveModel,
   ComponentModel,
@@ -151,49 +153,20 @@ function evaluate(e: Estimator, x: Float64Array, rows: number, width: number): F
       }
       return y;
     case 'gradient-boosting': {
-      const f = forestOf(e.trees, false);
-      const xf = Float32Array.from(x); // sklearn validates X as float32 for tree prediction
       y.fill(e.init);
-      // tree-major (as sklearn's predict_stages adds one stage at a time): each row still sums its
-      // trees in order, so the result is the same, and one tree stays in cache for all rows
-      for (let t = 0; t < f.roots.length; t++) {
-        const root = f.roots[t]!;
-        for (let r = 0; r < rows; r++) {
-          const base = r * width;
-          let node = root;
-          while (f.left[node]! !== -1) {
-            const v = xf[base + f.feature[node]!]!;
-            const goLeft = Number.isNaN(v) ? f.missingLeft[node] === 1 : v <= f.threshold[node]!;
-            node = goLeft ? f.left[node]! : f.right[node]!;
-          }
-          y[r] = y[r]! + e.learningRate * f.value[node]!;
-        }
-      }
+      // sklearn validates X as float32 for tree prediction, and compares it to float64 thresholds
+      addForest(sklearnForest(e.trees), float32Rows(x), rows, width, y, e.learningRate);
       return y;
     }
     case 'k-neighbors':
       return kNeighbors(e, x, rows, width);
     case 'svr':
-      for (let r = 0; r < rows; r++) y[r] = svr(e, x, r * width, width);
+      predictSvr(e, LIBSVM_ARITHMETIC, x, rows, width, y, 0, 1);
       return y;
     case 'xgboost': {
-      const f = forestOf(e.trees, true);
-      const xf = new Float32Array(x.length);
-      for (let i = 0; i < x.length; i++) xf[i] = x[i]!; // XGBoost reads features as float32
-      const acc = new Float32Array(rows).fill(e.baseScore); // and sums leaves in float32
-      for (let t = 0; t < f.roots.length; t++) {
-        const root = f.roots[t]!;
-        for (let r = 0; r < rows; r++) {
-          const base = r * width;
-          let node = root;
-          while (f.left[node]! !== -1) {
-            const v = xf[base + f.feature[node]!]!;
-            const goLeft = Number.isNaN(v) ? f.missingLeft[node] === 1 : v < f.threshold[node]!;
-            node = goLeft ? f.left[node]! : f.right[node]!;
-          }
-          acc[r] = acc[r]! + f.value[node]!;
-        }
-      }
+      // XGBoost reads features as float32 and sums leaves in float32
+      const acc = new Float32Array(rows).fill(e.baseScore);
+      addForestFloat32(xgboostForest(e.trees), float32Rows(x), rows, width, acc);
       for (let r = 0; r < rows; r++) y[r] = acc[r]!;
       return y;
     }
@@ -210,93 +183,31 @@ function evaluate(e: Estimator, x: Float64Array, rows: number, width: number): F
   }
 }
 
-/** All trees of an ensemble in flat arrays (node indices global), built once per estimator. */
-interface Forest {
-  roots: Int32Array;
-  left: Int32Array;
-  right: Int32Array;
-  feature: Int32Array;
-  /** sklearn: float64 thresholds; XGBoost: float32 conditions, widened exactly. */
-  threshold: Float64Array;
-  /** Leaf values (XGBoost: the float32 leaf, widened exactly). */
-  value: Float64Array;
-  missingLeft: Uint8Array;
-}
-
+// Each estimator's trees become the shared runtime's Forest once, at its first prediction.
 const forests = new WeakMap<object, Forest>();
 
-function forestOf(trees: readonly (SklearnTree | XgbTree)[], xgb: boolean): Forest {
-  const cached = forests.get(trees);
-  if (cached) return cached;
-  const total = trees.reduce((n, t) => n + t.left.length, 0);
-  const f: Forest = {
-    roots: new Int32Array(trees.length),
-    left: new Int32Array(total),
-    right: new Int32Array(total),
-    feature: new Int32Array(total),
-    threshold: new Float64Array(total),
-    value: new Float64Array(total),
-    missingLeft: new Uint8Array(total),
-  };
-  let off = 0;
-  trees.forEach((t, i) => {
-    f.roots[i] = off;
-    for (let k = 0; k < t.left.length; k++) {
-      const leaf = t.left[k] === -1;
-      f.left[off + k] = leaf ? -1 : t.left[k]! + off;
-      f.right[off + k] = leaf ? -1 : t.right[k]! + off;
-      f.feature[off + k] = t.feature[k]!;
-      if (xgb) {
-        const x = t as XgbTree;
-        f.threshold[off + k] = x.condition[k]!;
-        f.value[off + k] = x.condition[k]!;
-        f.missingLeft[off + k] = x.defaultLeft[k]!;
-      } else {
-        const s = t as SklearnTree;
-        f.threshold[off + k] = s.threshold[k]!;
-        f.value[off + k] = s.value[k]!;
-        f.missingLeft[off + k] = s.missingGoToLeft[k]!;
-      }
-    }
-    off += t.left.length;
-  });
-  forests.set(trees, f);
+function sklearnForest(trees: readonly SklearnTree[]): Forest {
+  let f = forests.get(trees);
+  if (!f) {
+    f = forestOf(
+      trees.map((t) => ({ ...t, missingLeft: t.missingGoToLeft })),
+      'left-if-less-or-equal',
+    );
+    forests.set(trees, f);
+  }
   return f;
 }
 
-function svr(e: Extract<Estimator, { kind: 'svr' }>, x: Float64Array, base: number, width: number): number {
-  let sum = 0;
-  for (let i = 0; i < e.nSupport; i++) {
-    const sv = i * width;
-    let k: number;
-    if (e.kernel === 'rbf') {
-      let d2 = 0;
-      for (let j = 0; j < width; j++) {
-        const d = x[base + j]! - e.supportVectors[sv + j]!;
-        d2 += d * d;
-      }
-      k = Math.exp(-e.gamma * d2);
-    } else {
-      let dot = 0;
-      for (let j = 0; j < width; j++) dot += x[base + j]! * e.supportVectors[sv + j]!;
-      if (e.kernel === 'linear') k = dot;
-      else if (e.kernel === 'poly') k = powi(e.gamma * dot + e.coef0, e.degree);
-      else k = Math.tanh(e.gamma * dot + e.coef0);
-    }
-    sum += e.dualCoef[i]! * k;
+function xgboostForest(trees: readonly XgbTree[]): Forest {
+  let f = forests.get(trees);
+  if (!f) {
+    f = forestOf(
+      trees.map((t) => ({ ...t, threshold: t.condition, value: t.condition, missingLeft: t.defaultLeft })),
+      'left-if-less',
+    );
+    forests.set(trees, f);
   }
-  return sum + e.intercept;
-}
-
-/** libsvm's powi (square-and-multiply), so poly kernels round as libsvm does. */
-function powi(base: number, times: number): number {
-  let tmp = base;
-  let ret = 1.0;
-  for (let t = times; t > 0; t = Math.trunc(t / 2)) {
-    if (t % 2 === 1) ret *= tmp;
-    tmp = tmp * tmp;
-  }
-  return ret;
+  return f;
 }
 
 function kNeighbors(

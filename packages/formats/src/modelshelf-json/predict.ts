@@ -1,17 +1,16 @@
 // Prediction for every modelshelf-json kind. Trainers predict through these same functions, so a model
 // decoded from its file gives bit-identical outputs to the model the trainer just fitted.
 import { activate } from '../dense/network.ts';
-import { addForest, forestOf } from './forest.ts';
+import { addForest, float32Rows, forestOf } from '../runtime/forest.ts';
+import { type SvrArithmetic, predictSvr as svrDecisions } from '../runtime/svr.ts';
 import { KdTree } from './kd-tree.ts';
 import type {
   DenseComponent,
-  FlatTree,
   GradientBoostingComponent,
   LinearComponent,
   ModelshelfModel,
   SvrComponent,
   XgboostComponent,
-  XgboostTree,
 } from './model.ts';
 import { orderedComponents } from './model.ts';
 
@@ -54,74 +53,40 @@ export function predictLinear(m: LinearComponent, terms: number[][] | undefined,
   };
 }
 
-/** The leaf value one tree gives a scaled row starting at xs[o]. */
-export function treeValue(tree: FlatTree, xs: Float64Array, o: number): number {
-  const { feature, threshold, left, right } = tree;
-  let node = 0;
-  for (let f = feature[0]!; f >= 0; f = feature[node]!) {
-    node = xs[o + f]! <= threshold[node]! ? left[node]! : right[node]!;
-  }
-  return tree.value[node]!;
-}
-
-/** init + Σ learningRate · treeValue, each row's trees added in order (through a flat layout, see forest.ts). */
+/** init + Σ learningRate · tree(x'), each row's trees added in order (the shared forest runtime, sklearn's rule). */
 export function predictBoosting(m: GradientBoostingComponent, d: number): ScaledPredictor {
-  const forest = forestOf(m.trees);
+  const forest = forestOf(m.trees, 'left-if-less-or-equal');
   return (xs, rows, out, col, nOut) => {
     const acc = new Float64Array(rows).fill(m.init);
-    addForest(forest, m.learningRate, xs, rows, d, acc);
+    addForest(forest, xs, rows, d, acc, m.learningRate);
     for (let r = 0; r < rows; r++) out[r * nOut + col] = acc[r]!;
   };
 }
 
-/** XGBoost's traversal: float32 comparison, strictly less goes left, a missing value follows defaultLeft. */
-export function xgboostTreeValue(tree: XgboostTree, xs: Float64Array, o: number): number {
-  const { feature, threshold, left, right, defaultLeft } = tree;
-  let node = 0;
-  for (let f = feature[0]!; f >= 0; f = feature[node]!) {
-    const v = xs[o + f]!;
-    if (Number.isNaN(v)) node = defaultLeft[node] === 1 ? left[node]! : right[node]!;
-    else node = Math.fround(v) < threshold[node]! ? left[node]! : right[node]!;
-  }
-  return tree.value[node]!;
-}
-
+/**
+ * baseScore + Σ tree(x'), summed in float64, with XGBoost's traversal: float32 features, strictly less goes
+ * left, a missing value follows defaultLeft.
+ */
 export function predictXgboost(m: XgboostComponent, d: number): ScaledPredictor {
+  const forest = forestOf(
+    m.trees.map((t) => ({ ...t, missingLeft: t.defaultLeft })),
+    'left-if-less',
+  );
   return (xs, rows, out, col, nOut) => {
-    for (let r = 0; r < rows; r++) {
-      let p = m.baseScore;
-      for (const tree of m.trees) p += xgboostTreeValue(tree, xs, r * d);
-      out[r * nOut + col] = p;
-    }
+    const acc = new Float64Array(rows).fill(m.baseScore);
+    addForest(forest, float32Rows(xs), rows, d, acc, 1);
+    for (let r = 0; r < rows; r++) out[r * nOut + col] = acc[r]!;
   };
 }
 
-/** K(u, v) for a support vector at sv[so..] and a row at xs[xo..]. */
-function svrKernel(m: SvrComponent, sv: Float64Array, so: number, xs: Float64Array, xo: number, d: number) {
-  if (m.kernel === 'rbf') {
-    let s = 0;
-    for (let c = 0; c < d; c++) {
-      const diff = sv[so + c]! - xs[xo + c]!;
-      s += diff * diff;
-    }
-    return Math.exp(-m.gamma * s);
-  }
-  let dot = 0;
-  for (let c = 0; c < d; c++) dot += sv[so + c]! * xs[xo + c]!;
-  if (m.kernel === 'linear') return dot;
-  if (m.kernel === 'poly') return (m.gamma * dot + m.coef0) ** m.degree;
-  return Math.tanh(m.gamma * dot + m.coef0);
-}
+/**
+ * What modelshelf's svr kind has always computed: the kernel terms added onto the intercept, poly by `**`
+ * (Kepler's archives use libsvm's order and powi; moving this to match would change outputs in the last bits).
+ */
+const MODELSHELF_SVR: SvrArithmetic = { libsvmPowi: false, interceptLast: false };
 
 export function predictSvr(m: SvrComponent, d: number): ScaledPredictor {
-  const n = m.dualCoef.length;
-  return (xs, rows, out, col, nOut) => {
-    for (let r = 0; r < rows; r++) {
-      let p = m.intercept;
-      for (let i = 0; i < n; i++) p += m.dualCoef[i]! * svrKernel(m, m.supportVectors, i * d, xs, r * d, d);
-      out[r * nOut + col] = p;
-    }
-  };
+  return (xs, rows, out, col, nOut) => svrDecisions(m, MODELSHELF_SVR, xs, rows, d, out, col, nOut);
 }
 
 export function predictDense(m: DenseComponent, d: number): ScaledPredictor {
