@@ -16,6 +16,28 @@ import { nowIso, type StoreContext } from './context.ts';
 
 const ATTEMPTS = 4;
 
+/**
+ * A model's index entry and the etag it was read at; undefined when there is none. An entry that does not
+ * parse reads as `doc: undefined` (with its etag, so a writer can replace it by compare-and-swap).
+ */
+export async function readIndexEntry(
+  ctx: StoreContext,
+  key: string,
+): Promise<{ doc: ModelIndex | undefined; etag: string } | undefined> {
+  let obj: Awaited<ReturnType<typeof ctx.driver.get>>;
+  try {
+    obj = await ctx.driver.get(key);
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+  try {
+    return { doc: parseDocument(modelIndexSchema, key, obj.body), etag: obj.etag };
+  } catch {
+    return { doc: undefined, etag: obj.etag };
+  }
+}
+
 export const indexHeadOf = (head: Head): IndexHead => ({
   latest: head.latest,
   pin: head.pin,
@@ -41,19 +63,7 @@ export async function recordIndexHead(ctx: StoreContext, model: string, head: He
   const state = indexHeadOf(head);
   try {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      let current: { doc: ModelIndex | undefined; etag: string } | undefined;
-      try {
-        const obj = await ctx.driver.get(key);
-        let doc: ModelIndex | undefined;
-        try {
-          doc = parseDocument(modelIndexSchema, key, obj.body);
-        } catch {
-          doc = undefined; // unreadable: replaced by a good entry
-        }
-        current = { doc, etag: obj.etag };
-      } catch (err) {
-        if (!(err instanceof NotFoundError)) throw err;
-      }
+      const current = await readIndexEntry(ctx, key);
       if (current && recordedIsCurrent(current.doc?.head, state)) return;
       const next: ModelIndex = { model, createdAt: current?.doc?.createdAt ?? nowIso(), head: state };
       try {

@@ -10,20 +10,18 @@ import { ModelshelfError, NotFoundError } from '../errors.ts';
 import { INDEX_PREFIX, INDEX_SUMMARY_KEY, modelFromIndexKey } from '../layout.ts';
 import {
   encodeDocument,
+  type IndexHead,
   type ListingSummary,
   listingSummarySchema,
-  modelIndexSchema,
   parseDocument,
   SCHEMA_VERSION,
 } from '../schema.ts';
 import { mapLimit, type StoreContext } from './context.ts';
 import { readHead } from './head.ts';
+import { readIndexEntry } from './index-entry.ts';
 
-export interface ListedState {
-  latest: number | null;
-  pin: number | null;
-  aliases: Record<string, number>;
-}
+/** What `ls` shows of a model's head: the head's own fields, as the index entry repeats them. */
+export type ListedState = Pick<IndexHead, 'latest' | 'pin' | 'aliases'>;
 
 type SummaryEntry = ListingSummary['entries'][string];
 
@@ -67,25 +65,10 @@ async function readSummary(
 
 /** The state an index entry records, with the etag it was read at; undefined when it records none. */
 async function readIndexState(ctx: StoreContext, key: string): Promise<SummaryEntry | undefined> {
-  let obj: Awaited<ReturnType<typeof ctx.driver.get>>;
-  try {
-    obj = await ctx.driver.get(key);
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-  const parsed = modelIndexSchema.safeParse(safeJson(obj.body));
-  const head = parsed.success ? parsed.data.head : undefined;
-  if (!head || !obj.etag) return undefined;
-  return { indexEtag: obj.etag, latest: head.latest, pin: head.pin, aliases: head.aliases };
-}
-
-function safeJson(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
+  const entry = await readIndexEntry(ctx, key);
+  const head = entry?.doc?.head;
+  if (!entry || !head || !entry.etag) return undefined;
+  return { indexEtag: entry.etag, latest: head.latest, pin: head.pin, aliases: head.aliases };
 }
 
 /** Each model under `prefix` with its listed state, sorted by name; models without a head are left out. */

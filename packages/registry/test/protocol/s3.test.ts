@@ -6,8 +6,7 @@ import { openStore } from '../../src/store.ts';
 import { haveS3, pendingUploads, removeAll, testUri } from '../s3/env.ts';
 import { describeProtocol } from './protocol-suite.ts';
 
-describe('S3', () => {
-  if (!haveS3('protocol suite on S3')) return;
+describe.runIf(haveS3('protocol suite on S3'))('S3', () => {
   describeProtocol({
     name: 'S3 (Ceph RGW)',
     async makeStore() {

@@ -37,7 +37,8 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe.runIf(haveS3('registry: S3 driver errors'))('S3 driver errors', () => {
-  const env = s3TestEnv()!;
+  // vitest runs the body of a skipped describe too (to collect it), and a laptop has no S3 endpoint
+  const env = s3TestEnv() ?? { endpoint: '', bucket: '' };
   const endpoint = encodeURIComponent(env.endpoint);
 
   describe('S3 driver: clear errors for misconfiguration', () => {
