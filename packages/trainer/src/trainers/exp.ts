@@ -8,7 +8,7 @@ const N = 64;
 const TWO_POW_J_OVER_N = Float64Array.from({ length: N }, (_, j) => 2 ** (j / N));
 const N_OVER_LN2 = N / Math.LN2;
 // fdlibm's ln2 split in a high part with trailing zero bits (k · LN2_HI is exact) and the rest.
-const LN2_HI_OVER_N = 6.9314718036912381649e-1 / N;
+const LN2_HI_OVER_N = 0.6931471803691238 / N;
 const LN2_LO_OVER_N = 1.9082149292705877e-10 / N;
 // Adding 1.5·2⁵² rounds to the nearest integer and leaves it in the low 32 bits of the sum's mantissa.
 const ROUND = 6755399441055744;
