@@ -80,38 +80,87 @@ class KernelRowCache {
 
 export function solveEpsilonSvr(y: Float64Array, kernel: KernelRows, o: SmoOptions): SmoResult {
   const l = y.length;
-  const n = 2 * l;
-  const C = o.C;
-  const tol = o.tol;
-  // Variable v < l is α_v (sign +1), variable v ≥ l is α*_{v−l} (sign −1).
-  const p = new Float64Array(n);
-  for (let s = 0; s < l; s++) {
-    p[s] = o.epsilon - y[s]!;
-    p[s + l] = o.epsilon + y[s]!;
-  }
-  const alpha = new Float64Array(n);
-  const G = Float64Array.from(p); // gradient Qβ + p at β = 0, kept exact for every variable
-  const QD = new Float64Array(l); // K(s, s), the same for both variables of sample s
-  for (let s = 0; s < l; s++) QD[s] = kernel.diagonal(s);
-  const cache = new KernelRowCache(l, kernel, o.cacheBytes);
-  const shrunk = new Uint8Array(n); // 1: left out of the working-set selection
-  // The samples with a variable still in the selection, so selection skips the rest without touching them.
-  const live = new Int32Array(l);
-  let nLive = l;
-  for (let s = 0; s < l; s++) live[s] = s;
-  let anyShrunk = false;
-  let unshrunk = false;
+  const solver = new EpsilonSvrSolver(y, kernel, o);
   let counter = Math.min(l, 1000) + 1;
   const maxIter = o.maxIter ?? Math.max(10_000_000, l > 21_474_836 ? 2_147_483_647 : 100 * l);
+  let iter = 0;
+  while (iter < maxIter) {
+    if (o.shrinking && --counter === 0) {
+      counter = Math.min(l, 1000);
+      solver.shrink();
+    }
+    if (!solver.select()) {
+      // Decide optimality on every variable, not only the unshrunk ones.
+      if (!solver.anyShrunk) break;
+      solver.unshrink();
+      if (!solver.select()) break;
+      counter = 1; // shrink again on the next iteration
+    }
+    iter++;
+    solver.step(solver.selI, solver.selJ);
+  }
+  return { coef: solver.coefficients(), rho: solver.rho(), iterations: iter };
+}
 
-  const unshrink = () => {
-    shrunk.fill(0);
-    anyShrunk = false;
-    for (let s = 0; s < l; s++) live[s] = s;
-    nLive = l;
-  };
+/**
+ * The solver's state and steps. A class, not closures in solveEpsilonSvr, so every fit runs the same function
+ * objects: V8 inlines call targets by identity, and fresh closures per fit made each later fit deoptimise
+ * ("wrong call target") and run about 1.4× slower.
+ */
+class EpsilonSvrSolver {
+  readonly l: number;
+  readonly C: number;
+  readonly tol: number;
+  readonly alpha: Float64Array;
+  /** Gradient Qβ + p, kept exact for every variable. */
+  readonly G: Float64Array;
+  /** K(s, s), the same for both variables of sample s. */
+  readonly QD: Float64Array;
+  readonly cache: KernelRowCache;
+  /** 1: left out of the working-set selection. */
+  readonly shrunk: Uint8Array;
+  /** The samples with a variable still in the selection (the first nLive), so selection skips the rest. */
+  readonly live: Int32Array;
+  nLive: number;
+  anyShrunk = false;
+  unshrunk = false;
+  /** The pair the last successful select() chose. */
+  selI = -1;
+  selJ = -1;
 
-  const doShrinking = () => {
+  constructor(y: Float64Array, kernel: KernelRows, o: SmoOptions) {
+    const l = y.length;
+    this.l = l;
+    this.C = o.C;
+    this.tol = o.tol;
+    // Variable v < l is α_v (sign +1), variable v ≥ l is α*_{v−l} (sign −1); G starts at p (β = 0).
+    const G = new Float64Array(2 * l);
+    for (let s = 0; s < l; s++) {
+      G[s] = o.epsilon - y[s]!;
+      G[s + l] = o.epsilon + y[s]!;
+    }
+    this.G = G;
+    this.alpha = new Float64Array(2 * l);
+    this.QD = new Float64Array(l);
+    for (let s = 0; s < l; s++) this.QD[s] = kernel.diagonal(s);
+    this.cache = new KernelRowCache(l, kernel, o.cacheBytes);
+    this.shrunk = new Uint8Array(2 * l);
+    this.live = new Int32Array(l);
+    for (let s = 0; s < l; s++) this.live[s] = s;
+    this.nLive = l;
+  }
+
+  unshrink(): void {
+    this.shrunk.fill(0);
+    this.anyShrunk = false;
+    for (let s = 0; s < this.l; s++) this.live[s] = s;
+    this.nLive = this.l;
+  }
+
+  /** libsvm's do_shrinking. */
+  shrink(): void {
+    const { l, C, G, alpha, shrunk, live } = this;
+    let nLive = this.nLive;
     let gmax1 = Number.NEGATIVE_INFINITY; // max { −y_i ∇_i f : i ∈ I_up }
     let gmax2 = Number.NEGATIVE_INFINITY; // max { y_i ∇_i f : i ∈ I_low }
     for (let a = 0; a < nLive; a++) {
@@ -128,12 +177,14 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelRows, o: SmoOptio
         if (alpha[v]! > 0 && g >= gmax1) gmax1 = g;
       }
     }
-    if (!unshrunk && gmax1 + gmax2 <= tol * 10) {
-      unshrunk = true;
-      unshrink();
+    if (!this.unshrunk && gmax1 + gmax2 <= this.tol * 10) {
+      this.unshrunk = true;
+      this.unshrink();
+      nLive = l;
     }
     // libsvm's be_shrunk: a variable at a bound whose gradient points further out of the box.
     let kept = 0;
+    let anyShrunk = this.anyShrunk;
     for (let a = 0; a < nLive; a++) {
       const s = live[a]!;
       const v = s + l;
@@ -149,13 +200,13 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelRows, o: SmoOptio
       }
       if (shrunk[s] === 0 || shrunk[v] === 0) live[kept++] = s;
     }
-    nLive = kept;
-  };
+    this.nLive = kept;
+    this.anyShrunk = anyShrunk;
+  }
 
-  // WSS3 writes its pair here; select() returns false when optimal within tol.
-  let selI = -1;
-  let selJ = -1;
-  const select = (): boolean => {
+  /** WSS3: sets selI, selJ; false when optimal within tol. */
+  select(): boolean {
+    const { l, C, G, alpha, shrunk, live, QD, nLive } = this;
     let gmax = Number.NEGATIVE_INFINITY;
     let i = -1;
     for (let a = 0; a < nLive; a++) {
@@ -171,7 +222,7 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelRows, o: SmoOptio
       }
     }
     if (i === -1) return false;
-    const rowI = cache.get(i < l ? i : i - l);
+    const rowI = this.cache.get(i < l ? i : i - l);
     const qdI = QD[i < l ? i : i - l]!;
     let gmax2 = Number.NEGATIVE_INFINITY;
     let j = -1;
@@ -208,32 +259,19 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelRows, o: SmoOptio
         }
       }
     }
-    if (gmax + gmax2 < tol || j === -1) return false;
-    selI = i;
-    selJ = j;
+    if (gmax + gmax2 < this.tol || j === -1) return false;
+    this.selI = i;
+    this.selJ = j;
     return true;
-  };
+  }
 
-  let iter = 0;
-  while (iter < maxIter) {
-    if (o.shrinking && --counter === 0) {
-      counter = Math.min(l, 1000);
-      doShrinking();
-    }
-    if (!select()) {
-      // Decide optimality on every variable, not only the unshrunk ones.
-      if (!anyShrunk) break;
-      unshrink();
-      if (!select()) break;
-      counter = 1; // shrink again on the next iteration
-    }
-    const i = selI;
-    const j = selJ;
-    iter++;
+  /** libsvm's two-variable step on (i, j) with its clipping, then the gradient update. */
+  step(i: number, j: number): void {
+    const { l, C, G, alpha, QD } = this;
     const si = i < l ? i : i - l;
     const sj = j < l ? j : j - l;
-    const rowI = cache.get(si);
-    const rowJ = cache.get(sj);
+    const rowI = this.cache.get(si);
+    const rowJ = this.cache.get(sj);
     const yi = i < l ? 1 : -1;
     const yj = j < l ? 1 : -1;
     const qij = yi * yj * rowI[sj]!;
@@ -300,27 +338,34 @@ export function solveEpsilonSvr(y: Float64Array, kernel: KernelRows, o: SmoOptio
     }
   }
 
-  // ρ: mean of y_i∇_i over free variables, else the middle of the feasible interval.
-  let ub = Number.POSITIVE_INFINITY;
-  let lb = Number.NEGATIVE_INFINITY;
-  let nFree = 0;
-  let sumFree = 0;
-  for (let v = 0; v < n; v++) {
-    const sign = v < l ? 1 : -1;
-    const yG = sign * G[v]!;
-    if (alpha[v]! >= C) {
-      if (sign === -1) ub = Math.min(ub, yG);
-      else lb = Math.max(lb, yG);
-    } else if (alpha[v]! <= 0) {
-      if (sign === 1) ub = Math.min(ub, yG);
-      else lb = Math.max(lb, yG);
-    } else {
-      nFree++;
-      sumFree += yG;
+  /** libsvm's ρ: mean of y_i∇_i over free variables, else the middle of the feasible interval. */
+  rho(): number {
+    const { l, C, G, alpha } = this;
+    let ub = Number.POSITIVE_INFINITY;
+    let lb = Number.NEGATIVE_INFINITY;
+    let nFree = 0;
+    let sumFree = 0;
+    for (let v = 0; v < 2 * l; v++) {
+      const sign = v < l ? 1 : -1;
+      const yG = sign * G[v]!;
+      if (alpha[v]! >= C) {
+        if (sign === -1) ub = Math.min(ub, yG);
+        else lb = Math.max(lb, yG);
+      } else if (alpha[v]! <= 0) {
+        if (sign === 1) ub = Math.min(ub, yG);
+        else lb = Math.max(lb, yG);
+      } else {
+        nFree++;
+        sumFree += yG;
+      }
     }
+    return nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
   }
-  const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
-  const coef = new Float64Array(l);
-  for (let s = 0; s < l; s++) coef[s] = alpha[s]! - alpha[s + l]!;
-  return { coef, rho, iterations: iter };
+
+  /** β_s − β_{s+l} per sample. */
+  coefficients(): Float64Array {
+    const coef = new Float64Array(this.l);
+    for (let s = 0; s < this.l; s++) coef[s] = this.alpha[s]! - this.alpha[s + this.l]!;
+    return coef;
+  }
 }
