@@ -148,7 +148,11 @@ export function addForest(
   }
 }
 
-/** acc[r] += each tree's leaf for row r, trees in order, rounding every sum to float32 as XGBoost does. */
+/**
+ * acc[r] += each tree's leaf for row r, trees in order, rounding every sum to float32 as XGBoost does. addForest's
+ * loop again on purpose: one function over Float64Array and Float32Array accumulators would be polymorphic in its
+ * hottest line, and the float32 store is the rounding XGBoost's answers depend on.
+ */
 export function addForestFloat32(
   f: Forest,
   xs: Float64Array,
