@@ -39,6 +39,17 @@ is_ours() { [ -n "$1" ] && { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | gr
 
 running() { is_ours "$(server_pid)"; }
 
+# stop_pid PID: TERM, up to 10 s to exit, then KILL.
+stop_pid() {
+  local tries=0
+  kill -TERM "$1" 2>/dev/null || true
+  while is_ours "$1" && [ "$tries" -lt 50 ]; do
+    sleep 0.2
+    tries=$((tries + 1))
+  done
+  if is_ours "$1"; then kill -KILL "$1" 2>/dev/null || true; fi
+}
+
 healthy() { [ -f "$MARKER" ] && [ -f "$DIR/env" ] && running && ready; }
 
 # window FIXTURE_PATH START|END : reads one input's window from the converter's summary.
@@ -50,6 +61,19 @@ window() {
     if (!input) throw new Error(`no summary for ${file}`);
     console.log(edge === "START" ? input.start : input.end);
   ' "$DIR/summary.json" "$1" "$2"
+}
+
+# A server whose state dir was removed under it (a run killed between `rm -rf` and the kill,
+# or two runs sharing this dir) keeps the port with no pid file left to find it by. The
+# listener is ours if its command line names our config path; only then is it stopped.
+stop_orphan_on_port() {
+  local pid
+  for pid in $(ss -Hltnp "sport = :$PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    if is_ours "$pid"; then
+      log "stopping an orphaned prometheus (pid $pid) that still holds port $PORT"
+      stop_pid "$pid"
+    fi
+  done
 }
 
 cmd_up() {
@@ -82,6 +106,7 @@ global:
 EOF
   # A server stopped a moment ago may still hold the port; a start that fails anyway is retried, its
   # log shown (the directory is removed on failure, and the log with it).
+  stop_orphan_on_port
   local deadline=$((SECONDS + 30))
   while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
     [ "$SECONDS" -lt "$deadline" ] || die "port $PORT is still in use after 30 s"
@@ -124,16 +149,9 @@ cmd_down() {
     return
   fi
   [ -f "$MARKER" ] || die "$DIR was not created by this script (no $MARKER); remove it yourself"
-  local pid tries=0
+  local pid
   pid="$(server_pid)"
-  if is_ours "$pid"; then
-    kill -TERM "$pid"
-    while is_ours "$pid" && [ "$tries" -lt 50 ]; do
-      sleep 0.2
-      tries=$((tries + 1))
-    done
-    if is_ours "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
-  fi
+  if is_ours "$pid"; then stop_pid "$pid"; fi
   rm -rf "$DIR"
   log "down ($DIR removed)"
 }
