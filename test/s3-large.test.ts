@@ -53,9 +53,9 @@ describe.runIf(haveS3('S3 large artifact'))('S3 large artifact', () => {
       console.log(
         `200 MB artifact: push ${((SIZE_MIB / r.pushMs) * 1000).toFixed(0)} MiB/s, pull ${((SIZE_MIB / r.pullMs) * 1000).toFixed(0)} MiB/s, RSS growth ${growthMiB.toFixed(0)} MiB`,
       );
-      // Parts in flight are (queueSize + 1) × 8 MiB plus allocator slack (~70 MiB measured); the
-      // whole file would be 200 MiB, and growth does not scale with it.
-      expect(growthMiB).toBeLessThan(100);
+      // Parts in flight are (queueSize + 1) × 8 MiB plus allocator slack (~70 MiB measured quiet, 105 MiB
+      // once on a loaded machine, where collection lags); holding the file would be over 200 MiB.
+      expect(growthMiB).toBeLessThan(150);
       expect(await pendingUploads(store.driver as S3Driver)).toEqual([]);
     }, 300_000);
   });

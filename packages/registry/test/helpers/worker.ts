@@ -3,6 +3,7 @@
 // "publish-once" (one version, prints its number), "moves" (pin/alias moves), "cas" (compare-and-swap
 // increments of one counter through FsDriver.putIfMatch, optionally stopping itself with SIGSTOP
 // inside the swap), "gc" (gc in a loop).
+import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { FsDriver } from '../../src/drivers/fs.ts';
 import { ConflictError, PreconditionFailedError } from '../../src/errors.ts';
@@ -27,6 +28,8 @@ interface Job {
   /** "gc": its grace period, and the pause between rounds. */
   graceMs?: number;
   pauseMs?: number;
+  /** "gc": keep going (up to `count` rounds) until this file exists. */
+  untilFile?: string;
 }
 
 const job = JSON.parse(process.argv[2]!) as Job;
@@ -135,7 +138,7 @@ if (job.mode === 'publish') {
 } else if (job.mode === 'gc') {
   // gc racing publishers and movers, with a grace period shorter than the slow publishes.
   let actions = 0;
-  for (let i = 0; i < (job.count ?? 5); i++) {
+  for (let i = 0; i < (job.count ?? 5) && !(job.untilFile && existsSync(job.untilFile)); i++) {
     actions += (await store.gc({ graceMs: job.graceMs ?? 0, keep: 2 })).actions.length;
     await new Promise((r) => setTimeout(r, job.pauseMs ?? 0));
   }

@@ -3,6 +3,9 @@
 // new ones commit).
 // Each reservation ends either committed or tombstoned, never both; nothing partial is ever visible;
 // protected versions survive; every ref move is in the log and applied.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runWorker } from '../helpers/spawn.ts';
 import { openStore } from './protocol-access.ts';
@@ -14,6 +17,8 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
       const ps = await makeStore();
       const store = await openStore(ps.uri, { create: true });
       const model = 'acpi/AbsPower/BPFOnly/GcRace_0';
+      const stopDir = await mkdtemp(join(tmpdir(), 'modelshelf-gc-race-'));
+      const stopFile = join(stopDir, 'publishers-done');
       // Versions 1-3 carry permanent aliases, so gc must keep them while the movers point at them.
       for (let i = 1; i <= 3; i++) {
         await store.publish({ model, files: [{ path: 'w.json', data: new Uint8Array([i]) }] });
@@ -45,14 +50,18 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
           store: ps.workerUri(6 + k),
           model,
           id: k,
-          // Enough rounds to span every slow publish even when the workers start late on a loaded
-          // CephFS client (with 12 a run once finished gc before any publish was slow enough to reclaim).
-          count: 30,
+          // gc runs until the publishers are done, however late they start or slowly they go on a
+          // loaded client (a fixed 30 rounds once ended before any publish was slow enough to reclaim).
+          count: 1000,
+          untilFile: stopFile,
           graceMs: 1000,
           pauseMs: 400,
         }),
       );
-      const [pub, mov] = await Promise.all([Promise.all(publishers), Promise.all(movers), Promise.all(gcs)]);
+      const published = Promise.all(publishers).finally(() => writeFile(stopFile, ''));
+      const [pub, mov] = await Promise.all([published, Promise.all(movers), Promise.all(gcs)]).finally(() =>
+        rm(stopDir, { recursive: true, force: true }),
+      );
 
       const committed = pub.flatMap((p) => p.committed);
       const reclaimed = pub.reduce((n, p) => n + p.reclaimed, 0);
