@@ -1,19 +1,26 @@
 // The trainer set against scikit-learn on the same rows in the same run: Kepler's real 2,202-row table and a
 // 200,000-row synthetic table (4 features, smooth nonlinear target + noise). Each row is fit + holdout predict
-// time for one trainer over the table's components, TypeScript beside scikit-learn/scipy (timed inside python,
-// so interpreter start-up and data transfer are excluded), with both holdout MAEs in the row name.
+// time for one trainer over the table's components, TypeScript beside scikit-learn/scipy. Both sides run in a
+// process of their own and are timed inside it, so start-up and data transfer are excluded: python with
+// scikit-learn, and node on the trainers compiled to JavaScript (bench/trainer-fit-runner.ts, bundled by esbuild
+// here, as `modelshelf train` runs compiled code), never under tsx's loader, which slowed the same code.
 // GradientBoostingRegressorTrainer is also set beside scikit-learn's HistGradientBoostingRegressor (100 trees of
 // depth 3) and XgboostFitTrainer beside XGBoost itself (python3-xgboost). SVR is O(rows²): SVRRegressorTrainer fits
 // at most 20,000 rows (a seeded sample above that), so its big-table row uses a 20,000-row table on both sides.
 // TRAINER_BENCH_ONLY=SVRRegressorTrainer,XgboostFitTrainer restricts the run to those trainers.
-// TRAINER_BENCH_REPEATS=N fits each trainer N times on both sides (default 3 up to 20,000 rows, 1 above): each
-// row is the fastest wall time, and a second row the least CPU time (user + system), which load hardly moves.
+// TRAINER_BENCH_REPEATS=N fits each trainer N times on both sides (default 3), after three warm-up fits on a tenth
+// of the rows on our side: each row is the fastest wall time, and a second row the least CPU time (user + system),
+// which load hardly moves. (One repeat above 20,000 rows, as before, measured our side half-warm: 0.92× where
+// three give 1.27×.)
 
-import { DenseNetworkTrainer } from '../packages/trainer/src/trainers/dense-network.ts';
-import { allTrainers } from '../packages/trainer/src/trainers/index.ts';
-import type { Trainer } from '../packages/trainer/src/trainers/types.ts';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { TRAINER_NAMES } from '../packages/trainer/src/trainers/index.ts';
 import {
-  evaluateTrainer,
   holdoutSplit,
   loadKeplerTable,
   sklearnJobFor,
@@ -22,6 +29,8 @@ import {
 } from '../packages/trainer/test/trainers/data.ts';
 import { runSklearn, sklearnUnavailable } from '../test/helpers/sklearn-reference.ts';
 import type { BenchContext, BenchModule } from './harness.ts';
+import type { BestRun, FitJob } from './trainer-fit-runner.ts';
+import { writeTableFile } from './trainer-table-file.ts';
 
 const SEED = 42;
 const BIG_ROWS = Number(process.env.TRAINER_BENCH_ROWS ?? 200_000);
@@ -34,35 +43,58 @@ const ALSO: Record<string, string[]> = {
 };
 const SVR_MAX_ROWS = 20_000;
 const REPEATS = process.env.TRAINER_BENCH_REPEATS ? Number(process.env.TRAINER_BENCH_REPEATS) : undefined;
-const repeatsFor = (rows: number) => REPEATS ?? (rows <= 20_000 ? 3 : 1);
+const REPEATS_EACH = REPEATS ?? 3;
 const ONLY = process.env.TRAINER_BENCH_ONLY?.split(',').filter(Boolean);
-const selected = (trainers: Trainer[]) => (ONLY ? trainers.filter((t) => ONLY.includes(t.name)) : trainers);
+const selected = (names: string[]) => (ONLY ? names.filter((n) => ONLY.includes(n)) : names);
 
-async function compare(ctx: BenchContext, label: string, table: Table, trainers: Trainer[], epochs: number) {
+/** Compiles the fit runner to one JavaScript file in the bench's scratch directory; returns its path. */
+async function buildRunner(dir: string): Promise<string> {
+  const outfile = join(dir, 'trainer-fit-runner.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./trainer-fit-runner.ts', import.meta.url))],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    // CommonJS dependencies bundled into ESM may still call require.
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+  return outfile;
+}
+
+/** Our side of one table: the fit runner in a node process of its own. */
+async function fitOurs(ctx: BenchContext, runner: string, table: Table, job: Omit<FitJob, 'table'>) {
+  const tableFile = join(ctx.tmpDir, 'table.bin');
+  const jobFile = join(ctx.tmpDir, 'job.json');
+  writeTableFile(tableFile, table);
+  await writeFile(jobFile, JSON.stringify({ ...job, table: tableFile } satisfies FitJob));
+  const { stdout } = await promisify(execFile)(process.execPath, [runner, jobFile], {
+    maxBuffer: 1 << 20,
+  });
+  return new Map(Object.entries(JSON.parse(stdout) as Record<string, BestRun>));
+}
+
+async function compare(
+  ctx: BenchContext,
+  runner: string,
+  label: string,
+  table: Table,
+  trainers: string[],
+  epochs: number,
+) {
   if (trainers.length === 0) return;
   const split = holdoutSplit(table.x.rows, SEED);
-  const repeats = repeatsFor(table.x.rows);
-  const ours = new Map<string, { seconds: number; cpuSeconds: number; mae: number }>();
-  for (const trainer of trainers) {
-    // The fastest of the repeats (the first pays JIT compilation), and the least CPU time of any.
-    let best: { seconds: number; cpuSeconds: number; mae: number } | undefined;
-    for (let r = 0; r < repeats; r++) {
-      const list = Object.values(await evaluateTrainer(trainer, table, split, SEED));
-      const run = {
-        seconds: list.reduce((s, v) => s + v.fitSeconds + v.predictSeconds, 0),
-        cpuSeconds: list.reduce((s, v) => s + v.cpuSeconds, 0),
-        mae: list.reduce((s, v) => s + v.mae, 0) / list.length,
-      };
-      const cpuSeconds = Math.min(run.cpuSeconds, best?.cpuSeconds ?? Number.POSITIVE_INFINITY);
-      best = !best || run.seconds < best.seconds ? { ...run, cpuSeconds } : { ...best, cpuSeconds };
-    }
-    ours.set(trainer.name, best!);
-  }
+  const repeats = REPEATS_EACH;
+  const ours = await fitOurs(ctx, runner, table, { trainers, repeats, seed: SEED, denseEpochs: epochs });
   const ref = await runSklearn({
     ...sklearnJobFor(
       table,
       split,
-      trainers.flatMap((t) => [t.name, ...(ALSO[t.name] ?? [])]),
+      trainers.flatMap((t) => [t, ...(ALSO[t] ?? [])]),
       SEED,
       epochs,
     ),
@@ -70,8 +102,8 @@ async function compare(ctx: BenchContext, label: string, table: Table, trainers:
   });
 
   for (const trainer of trainers) {
-    const mine = ours.get(trainer.name)!;
-    for (const refName of [trainer.name, ...(ALSO[trainer.name] ?? [])]) {
+    const mine = ours.get(trainer)!;
+    for (const refName of [trainer, ...(ALSO[trainer] ?? [])]) {
       const theirs = Object.values(ref.results[refName]!);
       if (theirs.some((v) => (v as { unavailable?: boolean }).unavailable)) continue;
       const seconds = theirs.reduce((s, v) => s + v.fitSeconds + v.predictSeconds, 0);
@@ -79,11 +111,11 @@ async function compare(ctx: BenchContext, label: string, table: Table, trainers:
       const versus =
         refName === 'XgboostFitTrainer'
           ? `xgboost ${(ref as { xgboost?: string }).xgboost}`
-          : refName === trainer.name
+          : refName === trainer
             ? `scikit-learn ${ref.sklearn}`
             : `${refName} ${ref.sklearn}`;
       const cpuSeconds = theirs.reduce((s, v) => s + v.cpuSeconds, 0);
-      const name = `${trainer.name.replace('Trainer', '')} ${label} (MAE ${mae4(mine.mae)} vs ${mae4(mae)})`;
+      const name = `${trainer.replace('Trainer', '')} ${label} (MAE ${mae4(mine.mae)} vs ${mae4(mae)})`;
       ctx.row({
         name,
         value: mine.seconds * 1000,
@@ -109,33 +141,13 @@ const bench: BenchModule = {
   title: 'Trainers: fit + holdout predict vs scikit-learn on the same rows',
   skip: () => sklearnUnavailable(),
   async run(ctx) {
-    // Warm the JIT on a small slice first, as scikit-learn's compiled code needs no warm-up.
+    const runner = await buildRunner(ctx.tmpDir);
+    const names = selected([...TRAINER_NAMES]);
     const small = loadKeplerTable();
-    await compare(
-      ctx,
-      'warm-up',
-      {
-        ...small,
-        x: { ...small.x, rows: 300, data: small.x.data.slice(0, 300) },
-        y: Object.fromEntries(Object.entries(small.y).map(([c, y]) => [c, y.slice(0, 300)])),
-      },
-      selected(allTrainers()),
-      5,
-    ).catch(() => undefined);
-    await compare(
-      ctx,
-      `${small.x.rows} rows ×${Object.keys(small.y).length}`,
-      small,
-      selected(allTrainers()),
-      200,
-    );
+    await compare(ctx, runner, `${small.x.rows} rows ×${Object.keys(small.y).length}`, small, names, 200);
     const big = syntheticTable(BIG_ROWS, SEED);
     const bigOnePackage: Table = { ...big, y: { package: big.y.package! } };
-    const all = selected(allTrainers()).map((t) =>
-      t.name === 'DenseNetworkTrainer' ? new DenseNetworkTrainer({ epochs: BIG_EPOCHS }) : t,
-    );
-    const trainers = BIG_ROWS > SVR_MAX_ROWS ? all.filter((t) => t.name !== 'SVRRegressorTrainer') : all;
-    const svr = all.filter((t) => t.name === 'SVRRegressorTrainer');
+    const svr = names.filter((n) => n === 'SVRRegressorTrainer');
     if (BIG_ROWS > SVR_MAX_ROWS && svr.length > 0) {
       const capped = syntheticTable(SVR_MAX_ROWS, SEED);
       ctx.note(
@@ -143,22 +155,18 @@ const bench: BenchModule = {
       );
       await compare(
         ctx,
+        runner,
         `${SVR_MAX_ROWS / 1000}k rows`,
         { ...capped, y: { package: capped.y.package! } },
         svr,
         1,
       );
     }
-    // The big table has 4 features, the real one 1: code paths for wider rows get their warm-up too.
-    const slice = syntheticTable(300, SEED + 1);
-    await compare(ctx, 'warm-up', { ...slice, y: { package: slice.y.package! } }, trainers, 5).catch(
-      () => undefined,
-    );
-    ctx.note('(rows marked warm-up are JIT warm-up on 300 rows; ignore them)');
     ctx.note(
       `${BIG_ROWS} synthetic rows, 4 features, package component only; dense network ${BIG_EPOCHS} epochs on both sides`,
     );
-    await compare(ctx, `${BIG_ROWS / 1000}k rows`, bigOnePackage, trainers, BIG_EPOCHS);
+    const trainers = BIG_ROWS > SVR_MAX_ROWS ? names.filter((n) => n !== 'SVRRegressorTrainer') : names;
+    await compare(ctx, runner, `${BIG_ROWS / 1000}k rows`, bigOnePackage, trainers, BIG_EPOCHS);
   },
 };
 
