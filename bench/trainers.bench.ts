@@ -8,10 +8,10 @@
 // depth 3) and XgboostFitTrainer beside XGBoost itself (python3-xgboost). SVR is O(rows²): SVRRegressorTrainer fits
 // at most 20,000 rows (a seeded sample above that), so its big-table row uses a 20,000-row table on both sides.
 // TRAINER_BENCH_ONLY=SVRRegressorTrainer,XgboostFitTrainer restricts the run to those trainers.
-// TRAINER_BENCH_REPEATS=N fits each trainer N times on both sides (default 3), after three warm-up fits on a tenth
-// of the rows on our side: each row is the fastest wall time, and a second row the least CPU time (user + system),
-// which load hardly moves. (One repeat above 20,000 rows, as before, measured our side half-warm: 0.92× where
-// three give 1.27×.)
+// TRAINER_BENCH_REPEATS=N fits each trainer N times on both sides (default 3), after warm-up fits on our side
+// (three on a tenth of the rows, one on all of them): each row is the fastest wall time, and a second row the
+// least CPU time (user + system), which load hardly moves. (One repeat above 20,000 rows, as before, measured
+// our side half-warm: 0.92× where three give 1.27×.)
 
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
