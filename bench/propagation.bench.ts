@@ -267,7 +267,7 @@ const bench: BenchModule = {
         publisher: await openStore(uri, { create: true }),
         readerDriver: () => driverFor(uri),
         pollIntervalMs: 500,
-        target: '< 700 ms (poll interval + 200 ms)',
+        target: '< 600 ms (poll interval + 100 ms)',
       });
     } else
       ctx.note(
