@@ -145,7 +145,9 @@ osd data = $DIR/osd/\$id
 mds data = $DIR/mds/\$id
 
 [client.rgw]
-rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+# tcp_nodelay: without it every request on a reused connection waited ~40 ms (Nagle against the
+# client's delayed ACK: 44 ms per GET measured, 1.5 ms on a fresh connection).
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 rgw data = $DIR/rgw
 # Free deleted objects' RAM within a minute instead of two hours.
 rgw gc obj min wait = 60
@@ -162,7 +164,7 @@ start_rgw() {
 start_rgw2() {
   mkdir -p "$DIR/rgw2"
   is_running client.rgw2 || radosgw -c "$CONF" -n client.rgw2 \
-    --rgw_frontends "beast endpoint=127.0.0.1:$RGW2_PORT" --rgw_data "$DIR/rgw2" \
+    --rgw_frontends "beast endpoint=127.0.0.1:$RGW2_PORT tcp_nodelay=1" --rgw_data "$DIR/rgw2" \
     >>"$DIR/log/client.rgw2.out" 2>&1
   wait_until 90 "second RGW on 127.0.0.1:$RGW2_PORT" rgw2_answers
 }
