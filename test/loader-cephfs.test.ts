@@ -57,7 +57,7 @@ describe.runIf(cephfs.ok)('loader on CephFS through two ceph-fuse clients', () =
 
   // Measured here: a directory watch (inotify) on mount B never reports a publish made through
   // mount A, nor does a watch on a file rewritten in place. A watch on the head file itself does fire
-  // when ceph-fuse drops the replaced inode after the MDS revokes B's caps (chokidar watches the file
+  // when ceph-fuse drops the replaced inode after the MDS revokes B's caps (the loader watches the file
   // too, so `poll: "never"` followed 6/6 publishes in one run here), but that rests on ceph-fuse's
   // cache behaviour: NFS clients report nothing. Hence polling is the default on remote mounts.
   it('inotify on mount B reports nothing for a publish made through mount A', async () => {

@@ -67,6 +67,20 @@ describe('watchModel on a local filesystem', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 
+  it('sees every publish by native events, also one made right after the previous was served', async () => {
+    // An event library that throttled changes of one path (50 ms) lost the second of two close
+    // publishes, which then waited for the next poll; here that poll is a minute away.
+    await publishToy(store, MODEL, 1);
+    const w = watch({ pollIntervalMs: 60_000 });
+    await w.ready();
+    for (let answer = 2; answer <= 6; answer++) {
+      const updated = nextEvent<UpdateEvent>(w, 'update', (u) => u.version === answer, 5000);
+      await publishToy(store, MODEL, answer);
+      expect((await updated).version).toBe(answer);
+    }
+    expect(w.current()?.value.answer).toBe(6);
+  });
+
   it('moves to a pin, then back to latest on unpin', async () => {
     await publishToy(store, MODEL, 1);
     await publishToy(store, MODEL, 2);
