@@ -42,8 +42,7 @@ const ALSO: Record<string, string[]> = {
   GradientBoostingRegressorTrainer: ['HistGradientBoostingRegressor'],
 };
 const SVR_MAX_ROWS = 20_000;
-const REPEATS = process.env.TRAINER_BENCH_REPEATS ? Number(process.env.TRAINER_BENCH_REPEATS) : undefined;
-const REPEATS_EACH = REPEATS ?? 3;
+const REPEATS = Number(process.env.TRAINER_BENCH_REPEATS ?? 3);
 const ONLY = process.env.TRAINER_BENCH_ONLY?.split(',').filter(Boolean);
 const selected = (names: string[]) => (ONLY ? names.filter((n) => ONLY.includes(n)) : names);
 
@@ -88,7 +87,7 @@ async function compare(
 ) {
   if (trainers.length === 0) return;
   const split = holdoutSplit(table.x.rows, SEED);
-  const repeats = REPEATS_EACH;
+  const repeats = REPEATS;
   const ours = await fitOurs(ctx, runner, table, { trainers, repeats, seed: SEED, denseEpochs: epochs });
   const ref = await runSklearn({
     ...sklearnJobFor(
