@@ -45,15 +45,16 @@ export async function watchHeadFile(
     fileWatch = undefined;
     if (stopped) return;
     try {
-      fileWatch = watch(headPath, () => {
+      const armed = watch(headPath, () => {
         armFileWatch();
         hint(`fs event on ${name}`);
       });
       // A file removed under the watch: the directory watch re-arms it when a head appears again.
-      fileWatch.on('error', () => {
-        fileWatch?.close();
-        fileWatch = undefined;
+      armed.on('error', () => {
+        armed.close();
+        if (fileWatch === armed) fileWatch = undefined;
       });
+      fileWatch = armed;
     } catch {
       // No head yet (or it just moved): the directory watch reports its arrival.
     }
