@@ -87,8 +87,12 @@ async function compare(
 ) {
   if (trainers.length === 0) return;
   const split = holdoutSplit(table.x.rows, SEED);
-  const repeats = REPEATS;
-  const ours = await fitOurs(ctx, runner, table, { trainers, repeats, seed: SEED, denseEpochs: epochs });
+  const ours = await fitOurs(ctx, runner, table, {
+    trainers,
+    repeats: REPEATS,
+    seed: SEED,
+    denseEpochs: epochs,
+  });
   const ref = await runSklearn({
     ...sklearnJobFor(
       table,
@@ -97,7 +101,7 @@ async function compare(
       SEED,
       epochs,
     ),
-    repeats,
+    repeats: REPEATS,
   });
 
   for (const trainer of trainers) {
@@ -124,7 +128,7 @@ async function compare(
         target: '>= 1×',
       });
       ctx.row({
-        name: `  the same, CPU time (least of ${repeats})`,
+        name: `  the same, CPU time (least of ${REPEATS})`,
         value: mine.cpuSeconds * 1000,
         unit: 'ms',
         baseline: versus,
