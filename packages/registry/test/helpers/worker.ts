@@ -4,6 +4,7 @@
 // increments of one counter through FsDriver.putIfMatch, optionally stopping itself with SIGSTOP
 // inside the swap), "gc" (gc in a loop).
 import { existsSync } from 'node:fs';
+import { appendFile, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { FsDriver } from '../../src/drivers/fs.ts';
 import { ConflictError, PreconditionFailedError } from '../../src/errors.ts';
@@ -23,13 +24,17 @@ interface Job {
   /** "cas": stop with SIGSTOP at this hook of the swap numbered `pauseOn` (after printing "paused"). */
   pauseAt?: 'beforeLink' | 'afterLink' | 'beforeCopy';
   pauseOn?: number;
-  /** "publish-n": every other publish waits this long before its commit. */
-  slowMs?: number;
-  /** "gc": its grace period, and the pause between rounds. */
+  /** "gc": its grace period, and the pause between rounds; "publish-n": the grace period it outlasts. */
   graceMs?: number;
   pauseMs?: number;
   /** "gc": keep going (up to `count` rounds) until this file exists. */
   untilFile?: string;
+  /**
+   * "gc": appends the start time (ms) of every finished round. "publish-n": every other publish waits,
+   * before its commit, until a round that started more than `graceMs` after its files were written
+   * has finished, so gc has certainly seen it past its grace period.
+   */
+  gcRoundsFile?: string;
 }
 
 const job = JSON.parse(process.argv[2]!) as Job;
@@ -93,6 +98,19 @@ function slowStream(bytes: number, fill: number): Readable {
   });
 }
 
+// Waits (up to two minutes) until a gc round that started after this reservation's grace period had
+// run out has finished. A fixed sleep left the race to the scheduler: on a loaded CephFS client every
+// gc round of a run once took longer than the window, and nothing was reclaimed.
+async function outlastGrace(roundsFile: string): Promise<void> {
+  const due = Date.now() + (job.graceMs ?? 0) + 50;
+  const giveUpAt = Date.now() + 120_000;
+  while (Date.now() < giveUpAt) {
+    const rounds = await readFile(roundsFile, 'utf8').catch(() => '');
+    if (rounds.split('\n').some((line) => Number(line) > due)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function publishOne(i: number) {
   return store.publish({
     model: job.model,
@@ -124,9 +142,8 @@ if (job.mode === 'publish') {
         model: job.model,
         files: [{ path: 'w.json', data: new TextEncoder().encode(JSON.stringify({ writer: job.id, i })) }],
         metadata: { writer: job.id, i },
-        // Every other publish outlasts gc's grace period: gc reclaims it unless it commits first.
-        afterFile: () =>
-          i % 2 === 1 && job.slowMs ? new Promise((r) => setTimeout(r, job.slowMs)) : undefined,
+        // Every other publish outlasts gc's grace period and a gc round: gc reclaims it.
+        afterFile: () => (i % 2 === 1 && job.gcRoundsFile ? outlastGrace(job.gcRoundsFile) : undefined),
       });
       committed.push(r.version);
     } catch (err) {
@@ -139,7 +156,9 @@ if (job.mode === 'publish') {
   // gc racing publishers and movers, with a grace period shorter than the slow publishes.
   let actions = 0;
   for (let i = 0; i < (job.count ?? 5) && !(job.untilFile && existsSync(job.untilFile)); i++) {
+    const startedAt = Date.now();
     actions += (await store.gc({ graceMs: job.graceMs ?? 0, keep: 2 })).actions.length;
+    if (job.gcRoundsFile) await appendFile(job.gcRoundsFile, `${startedAt}\n`);
     await new Promise((r) => setTimeout(r, job.pauseMs ?? 0));
   }
   process.stdout.write(`${JSON.stringify({ actions })}\n`);

@@ -1,6 +1,6 @@
-// gc racing publishers and ref movers in other processes, with a grace period (1 s) shorter than
-// every other publish (they wait 2.5 s before committing), and keep = 2 (it deletes old versions as
-// new ones commit).
+// gc racing publishers and ref movers in other processes, with a grace period (1 s) that every other
+// publish outlasts (it waits before its commit until a gc round has seen it past the grace period),
+// and keep = 2 (it deletes old versions as new ones commit).
 // Each reservation ends either committed or tombstoned, never both; nothing partial is ever visible;
 // protected versions survive; every ref move is in the log and applied.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +19,7 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
       const model = 'acpi/AbsPower/BPFOnly/GcRace_0';
       const stopDir = await mkdtemp(join(tmpdir(), 'modelshelf-gc-race-'));
       const stopFile = join(stopDir, 'publishers-done');
+      const gcRoundsFile = join(stopDir, 'gc-rounds');
       // Versions 1-3 carry permanent aliases, so gc must keep them while the movers point at them.
       for (let i = 1; i <= 3; i++) {
         await store.publish({ model, files: [{ path: 'w.json', data: new Uint8Array([i]) }] });
@@ -31,7 +32,8 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
           model,
           id: k,
           count: 3,
-          slowMs: 2500,
+          graceMs: 1000,
+          gcRoundsFile,
         }),
       );
       const movers = Array.from({ length: 2 }, (_, k) =>
@@ -54,6 +56,7 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
           // loaded client (a fixed 30 rounds once ended before any publish was slow enough to reclaim).
           count: 1000,
           untilFile: stopFile,
+          gcRoundsFile,
           graceMs: 1000,
           pauseMs: 400,
         }),
@@ -66,7 +69,8 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
       const committed = pub.flatMap((p) => p.committed);
       const reclaimed = pub.reduce((n, p) => n + p.reclaimed, 0);
       expect(committed.length + reclaimed).toBe(12);
-      expect(reclaimed, 'gc reclaimed some slow publishes before they committed').toBeGreaterThan(0);
+      // Each publisher's second publish outlasted the grace period and a gc round.
+      expect(reclaimed, 'gc reclaimed the slow publishes before they committed').toBe(4);
       const listed = (await store.listVersions(model)).map((v) => v.manifest.version);
       // Everything listed was committed by someone; the protected versions are all there.
       for (const v of listed) expect([1, 2, 3, ...committed]).toContain(v);
