@@ -71,7 +71,7 @@ export interface WorkerOptions {
 export function startWorker(job: Record<string, unknown>, options: WorkerOptions = {}): ChildProcess {
   const child = spawn(process.execPath, [workerBundle(), JSON.stringify(job)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
+    env: { ...process.env, ...options.env },
   });
   live.add(child);
   child.on('exit', () => live.delete(child));

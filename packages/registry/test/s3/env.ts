@@ -6,9 +6,6 @@ import { CEPH_UP, skipUnless, unsetEnv } from '../../../../test/support/skips.ts
 import { parseS3Uri } from '../../src/drivers/s3/uri.ts';
 import { S3Driver, type S3DriverOptions } from '../../src/drivers/s3.ts';
 
-// The SDK warns once per process that releases after early 2027 need Node 22: noise in test logs.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export interface S3TestEnv {
   endpoint: string;
   bucket: string;

@@ -25,7 +25,6 @@ export function startWorker(name: string, args: string[], nodeFlags: string[] = 
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   live.add(child);
   child.on('exit', () => live.delete(child));
