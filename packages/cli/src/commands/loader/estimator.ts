@@ -107,7 +107,11 @@ export function registerEstimator(program: Command): void {
 Answers (docs/estimator-protocol.md) with the semantics of kepler-model-server's estimator: negative watts
 as 0, no package/core fill-in, curve fits on the feature group's main feature, core_ratio from the model's
 own machine_spec (else 1). \`modelshelf predict\` gives the same watts by default (--semantics sidecar);
---semantics kepler-go there shows Kepler's own Go arithmetic (docs/kepler-compatibility.md).`,
+--semantics kepler-go there shows Kepler's own Go arithmetic (docs/kepler-compatibility.md).
+
+Beside Kepler on every node, start it with NODE_OPTIONS="--max-semi-space-size=1 --v8-pool-size=1", as
+the estimator image does: about 5 MiB less resident memory, and plenty for a few requests a second
+(docs/benchmarks.md, "Estimator memory").`,
     );
   addTrustOptions(cmd).action(
     lazyAction(async () => (await import('./estimator-action.ts')).estimatorAction),
