@@ -144,17 +144,21 @@ function buildOptions() {
 }
 
 /**
- * The source files a process loads before running anything, when it starts at `main.mjs` or at the
- * chunk that holds `fromInput` (a path relative to the repository, e.g. a command's action module):
- * the inputs of every chunk reached by static imports. Built in memory; dist/ is left alone.
+ * The source files a process loads before running anything, when it starts at `main.mjs` or where it
+ * reaches `fromInput` (a path relative to the repository, e.g. a command's action module or a module
+ * it imports dynamically): the inputs of every chunk reached by static imports from the chunk that
+ * import() loads for it (else from the chunk that holds it). Built in memory; dist/ is left alone.
  */
 export async function startupGraph(fromInput) {
   const esbuild = await import('esbuild');
   const { metafile } = await esbuild.build({ ...buildOptions(), write: false });
   const outputs = metafile.outputs;
-  const start = Object.keys(outputs).find((out) =>
-    fromInput === undefined ? out.endsWith('/main.mjs') : Object.hasOwn(outputs[out].inputs, fromInput),
-  );
+  const names = Object.keys(outputs);
+  const start =
+    fromInput === undefined
+      ? names.find((out) => out.endsWith('/main.mjs'))
+      : (names.find((out) => outputs[out].entryPoint === fromInput) ??
+        names.find((out) => Object.hasOwn(outputs[out].inputs, fromInput)));
   if (!start) throw new Error(`no output chunk holds ${fromInput}`);
   const seen = new Set();
   const visit = (out) => {

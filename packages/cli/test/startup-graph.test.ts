@@ -31,4 +31,27 @@ describe('start-up graph', () => {
     ]);
     expect(inputs.filter((i) => /packages\/(formats|loader|trainer)\//.test(i))).toEqual([]);
   });
+
+  it('the estimator loads the format registry but no codec until a model needs one', {
+    timeout: 120_000,
+  }, async () => {
+    // What `modelshelf estimator` loads before it decodes a model: its action, then the loader's
+    // estimator entry. Each codec (and fflate, flatbuffers, tfjs, h5wasm behind them) loads on first use.
+    const inputs = [
+      ...(await startupGraph('packages/cli/src/commands/loader/estimator-action.ts')),
+      ...(await startupGraph('packages/loader/src/estimator/estimator.ts')),
+    ];
+    expect(inputs).toContain('packages/loader/src/estimator/estimator.ts');
+    expect(inputs).toContain('packages/formats/src/format-registry.ts');
+    expect(inputs).toContain('packages/formats/src/kepler/power-model.ts');
+    const codecs = inputs.filter(
+      (i) =>
+        /formats\/src\/(kepler-archive|modelshelf-json|runtime|dense)\//.test(i) ||
+        /formats\/src\/(xgboost-json|tflite|tfjs-layers|keras-h5|savedmodel|hdf5-tree)\.ts$/.test(i) ||
+        /formats\/src\/kepler\/(codec|zip-codec)\.ts$/.test(i),
+    );
+    expect(codecs).toEqual([]);
+    // Nor the loader's other roles: the Kepler importer and the row predictor.
+    expect(inputs.filter((i) => /loader\/src\/(kepler|predict)\//.test(i))).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@
 // the best format the version offers (the manifest's declared formats when it has some, else
 // detection). The version's metadata goes along, so a codec learns what its files may not say (the
 // trainer of a weight file, the training machine's cores). Codecs load lazily, on first use.
-import { type ArtifactFiles, type DecodedModel, defaultFormatRegistry } from '@modelshelf/formats';
+import { type ArtifactFiles, type DecodedModel, defaultFormatRegistry } from '@modelshelf/formats/serving';
 import type { Manifest } from '@modelshelf/registry';
 import type { Decoder } from './decoder.ts';
 

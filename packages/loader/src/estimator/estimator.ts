@@ -3,7 +3,7 @@
 // `modelshelf estimator` command and demo scripts use it); the returned handle tells which versions
 // are served and closes everything cleanly.
 import { cpus } from 'node:os';
-import { KeplerInputError } from '@modelshelf/formats';
+import { KeplerInputError } from '@modelshelf/formats/serving';
 import type { TrustPolicy } from '@modelshelf/registry';
 import { Registry } from 'prom-client';
 import { type Logger, silentLogger } from '../watch/logger.ts';

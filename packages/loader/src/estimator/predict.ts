@@ -4,8 +4,8 @@
 // negative predictions are clamped to 0, curve fits read the sidecar's main feature, and no package/core
 // fill-in or core ratio is applied (Kepler's Go client does both on its side after the call). `modelshelf
 // predict` uses the same options by default, so both give the same watts for the same input.
-import type { DecodedModel } from '@modelshelf/formats';
-import { KeplerPowerModel, keplerSemanticsOptions } from '@modelshelf/formats';
+import type { DecodedModel } from '@modelshelf/formats/serving';
+import { KeplerPowerModel, keplerSemanticsOptions } from '@modelshelf/formats/serving';
 import { type PowerRequest, ProtocolError } from './protocol.ts';
 
 const SIDECAR = keplerSemanticsOptions('sidecar');

@@ -7,7 +7,7 @@
 // Each model contributes the version a plain reference resolves to (its pin, else its latest).
 // `rankModels` returns every eligible model best first, so a caller whose first choice fails to
 // load can take the next.
-import { FORMAT_NAMES, type ModelMetadata, parseModelMetadata } from '@modelshelf/formats';
+import { FORMAT_NAMES, type ModelMetadata, parseModelMetadata } from '@modelshelf/formats/serving';
 import { type Manifest, parseModelName, type Store } from '@modelshelf/registry';
 import { failedCondition, type MetadataCondition } from './metadata-filter.ts';
 

@@ -33,7 +33,7 @@ export async function estimatorAction(opts: EstimatorCommandOptions, command: Co
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const { startEstimator } = await import('@modelshelf/loader');
+    const { startEstimator } = await import('@modelshelf/loader/estimator');
     const { destination, pino } = await import('pino');
     const estimator = await startEstimator({
       store,

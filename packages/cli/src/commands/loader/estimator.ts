@@ -110,7 +110,7 @@ own machine_spec (else 1). \`modelshelf predict\` gives the same watts by defaul
 --semantics kepler-go there shows Kepler's own Go arithmetic (docs/kepler-compatibility.md).
 
 Beside Kepler on every node, start it with NODE_OPTIONS="--max-semi-space-size=1 --v8-pool-size=1", as
-the estimator image does: about 5 MiB less resident memory, and plenty for a few requests a second
+the estimator image does: about 3.5 MiB less resident memory, and plenty for a few requests a second
 (docs/benchmarks.md, "Estimator memory").`,
     );
   addTrustOptions(cmd).action(
