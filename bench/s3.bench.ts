@@ -22,7 +22,6 @@ const run = promisify(execFile);
 const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 const MiB = 1024 * 1024;
 const env = process.env;
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 function counting(driver: S3Driver): { get(): number; reset(): void } {
   let n = 0;

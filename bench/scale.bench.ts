@@ -10,8 +10,6 @@
 // when the server is the bottleneck), then publishes × publish interval + one poll interval. Every watcher
 // has at most one request in flight (the next poll is timed from the end of the last), so a saturated
 // server slows the fleet down instead of piling up requests without bound.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { type ChildProcess, fork } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,9 +68,8 @@ async function phase(publisher: Store, location: string, mode: FleetConfig['mode
       const count = Math.min(per, WATCHERS - p * per);
       if (count <= 0) break;
       const child = fork(FLEET, [], {
+        // Inherits bench/run.ts's setting that silences the AWS SDK's Node-version notice.
         stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-        // The AWS SDK's Node-version notice, once per process, is noise here (as in the CLI).
-        env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env },
       });
       children.push(child);
       // The S3 client warns on stderr each time requests queue behind its socket pool: count, do not print.

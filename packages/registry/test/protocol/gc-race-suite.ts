@@ -11,6 +11,9 @@ import { runWorker } from '../helpers/spawn.ts';
 import { openStore } from './protocol-access.ts';
 import type { ProtocolStore } from './store-kind.ts';
 
+// gc's grace period; the slow publishes outlast it (they are told it, and wait past it).
+const GRACE_MS = 1000;
+
 export function describeGcRace(name: string, makeStore: () => Promise<ProtocolStore>): void {
   describe(`gc races: ${name}`, () => {
     it('gc with a short grace period racing 4 publishers and 2 movers: no partial version, no lost move', async () => {
@@ -32,7 +35,7 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
           model,
           id: k,
           count: 3,
-          graceMs: 1000,
+          graceMs: GRACE_MS,
           gcRoundsFile,
         }),
       );
@@ -57,7 +60,7 @@ export function describeGcRace(name: string, makeStore: () => Promise<ProtocolSt
           count: 1000,
           untilFile: stopFile,
           gcRoundsFile,
-          graceMs: 1000,
+          graceMs: GRACE_MS,
           pauseMs: 400,
         }),
       );
