@@ -180,8 +180,8 @@ describe('CephFS', () => {
       // Two ceph-fuse clients swapping one object hand its directory's capabilities back and forth
       // through the MDS, however it is done (the lock-based swap too), at a rate that varies by run:
       // 0.07-1.3 s per contended swap measured here (slowest alone, fastest beside the other CephFS
-      // tests). 2 × 300 skewed swaps took 255-439 s of CI, the
-      // suite's longest path; 2 × 150 still prune three epochs of 64 generations.
+      // tests). 2 × 300 skewed swaps took 255-439 s of CI, the suite's longest path; 2 × 150 still
+      // prune three epochs of 64 generations.
     },
     { skewSwaps: 150, otherSwaps: 150, timeoutMs: 600_000, concurrent: true },
   );
